@@ -1,0 +1,72 @@
+"""The analysis pipeline: article → spaCy doc → actors → quotes → events.
+
+``Pipeline`` loads the spaCy model and the knowledge base once and then analyses any number of
+articles (``analyze_many`` streams them through ``nlp.pipe``). The CLI, the store's ingest, the
+HTTP API and the Dask workers all call this one class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from communique.config import Settings
+from communique.records import Analysis, Article
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    from communique.knowledge import KnowledgeBase
+
+
+def article_date(article: Article) -> date | None:
+    """The article's publication date, or None when unknown or unparseable."""
+    if not article.published:
+        return None
+    try:
+        return date.fromisoformat(article.published[:10])
+    except ValueError:
+        return None
+
+
+class Pipeline:
+    """Loads models once; analyses articles."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings.load()
+
+    @cached_property
+    def nlp(self) -> Language:
+        from communique.nlp import load_pipeline
+
+        return load_pipeline(self.settings.spacy_model)
+
+    @cached_property
+    def kb(self) -> KnowledgeBase:
+        from communique.knowledge import load_knowledge_base
+
+        return load_knowledge_base()
+
+    def analyze(self, article: Article) -> Analysis:
+        """Actors, quotes and events of one article."""
+        return next(iter(self.analyze_many([article])))
+
+    def analyze_many(self, articles: Iterable[Article]) -> Iterator[Analysis]:
+        """Stream articles through spaCy in batches, yielding one ``Analysis`` each."""
+        pairs = ((a.text, a) for a in articles)
+        for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.settings.batch_size):
+            yield self.analyze_doc(doc, article)
+
+    def analyze_doc(self, doc: Doc, article: Article) -> Analysis:
+        from communique.events import code_events
+        from communique.nlp.actors import recognise_actors
+        from communique.quotes import extract_quotes
+
+        when = article_date(article)
+        actors = recognise_actors(doc, self.kb, when)
+        quotes = extract_quotes(doc, actors, article)
+        events = code_events(doc, actors, quotes, article, self.kb)
+        return Analysis(article=article, actors=actors, quotes=quotes, events=events)
