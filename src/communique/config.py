@@ -34,6 +34,10 @@ class Settings:
     # nlp.pipe batch size.
     batch_size: int = 64
     extra: dict[str, Any] = field(default_factory=dict)
+    # Feeds: fetch an item's link when the item carries no text (off: feeds are read as given).
+    fetch_feed_links: bool = False
+    # Main-text flavour for HTML: balanced | precision | default | recall (see ingest.html).
+    extraction_flavour: str = "balanced"
 
     @classmethod
     def load(cls, overrides: dict[str, Any] | None = None) -> Settings:

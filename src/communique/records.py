@@ -148,6 +148,13 @@ class Brief(msgspec.Struct, kw_only=True):
     key_points: list[str] = msgspec.field(default_factory=list)
     go_deeper: list[str] = msgspec.field(default_factory=list)
     sources: dict[str, list[SourceRef]] = msgspec.field(default_factory=dict)
+    # Added by briefs: reports/sources behind a story brief; keys of items generated from stored
+    # data (counts, not prose) and of items rephrased by an abstractive backend (checked for
+    # traceable words rather than verbatim text).
+    n_reports: int = 1
+    n_sources: int = 1
+    generated: list[str] = msgspec.field(default_factory=list)
+    rephrased: list[str] = msgspec.field(default_factory=list)
 
 
 class Reject(msgspec.Struct, kw_only=True):
@@ -185,3 +192,22 @@ def to_json(record: Any) -> str:
 def to_builtins_any(value: Any) -> Any:
     """Records, lists of records and plain data → JSON-ready builtins."""
     return msgspec.to_builtins(value)
+
+
+class Story(msgspec.Struct, kw_only=True):
+    """Articles about one story (see ``stories``): the unit an analyst counts instead of reports.
+
+    ``story_id`` is stable (derived from the story's first article); ``start``/``end`` are ISO dates
+    of its earliest and latest dated article, None when all are undated; ``actors`` are country or
+    organisation codes by how many of its articles name them; ``n_sources`` counts distinct sites.
+    """
+
+    story_id: str
+    title: str
+    start: str | None = None
+    end: str | None = None
+    articles: list[str] = msgspec.field(default_factory=list)
+    actors: list[str] = msgspec.field(default_factory=list)
+    events: list[str] = msgspec.field(default_factory=list)
+    n_reports: int = 0
+    n_sources: int = 0

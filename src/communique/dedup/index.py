@@ -21,15 +21,14 @@ index cannot execute code.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Literal
 
 import msgspec
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
+from communique.dedup.persist import read_state, write_atomic
 from communique.dedup.text import text_hash, words
 from communique.errors import StoreError
 from communique.records import Article
@@ -251,25 +250,10 @@ class DuplicateIndex:
         return index
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the index to ``path`` atomically (temporary file, fsync, rename)."""
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(self.to_bytes())
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        """Write the index to ``path`` atomically."""
+        write_atomic(path, self.to_bytes())
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> DuplicateIndex:
         """Read an index written by ``save``."""
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise StoreError(f"{path}: cannot read duplicate index ({exc.strerror or exc})") from exc
-        return cls.from_bytes(data)
+        return cls.from_bytes(read_state(path, "duplicate index"))

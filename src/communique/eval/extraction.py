@@ -24,7 +24,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -74,8 +74,10 @@ def norm_ws(text: str) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
 
 
-def _norm_field(text: str | None) -> str:
-    return norm_ws(text or "").casefold()
+def _norm_field(value: str | list[str] | None) -> str:
+    # Several authors: the gold lists them, extractors join them with "; ".
+    text = "; ".join(value) if isinstance(value, list) else (value or "")
+    return norm_ws(text).casefold()
 
 
 # --- extraction per page (runs in the worker processes) -------------------------------------
@@ -90,7 +92,7 @@ def _read_page(path: Path) -> str:
 
 def _extract_all(job: tuple[str, str | None, bool, Settings]) -> dict[str, Any]:
     """Every system's output for one page: {system: {text, title, date, author}}."""
-    from communique.ingest.html import extract_html, main_text
+    from communique.ingest.html import extract_html
 
     path, url, baselines, settings = job
     html = _read_page(Path(path))
@@ -108,7 +110,8 @@ def _extract_all(job: tuple[str, str | None, bool, Settings]) -> dict[str, Any]:
 def _plain_trafilatura(html: str, url: str | None, favor_precision: bool) -> str:
     import trafilatura
 
-    return trafilatura.extract(html, url=url, favor_precision=favor_precision, include_comments=False) or ""
+    # trafilatura's own defaults (comments included), as a user calling it alone would get.
+    return trafilatura.extract(html, url=url, favor_precision=favor_precision) or ""
 
 
 def _plain_metadata(html: str, url: str | None) -> dict[str, Any]:
@@ -118,7 +121,7 @@ def _plain_metadata(html: str, url: str | None) -> dict[str, Any]:
     return {"title": meta.title, "date": meta.date, "author": meta.author}
 
 
-def _run_pages(jobs: list[tuple[str, str | None, bool, Settings]], workers: int) -> list[dict[str, Any]]:
+def _run_pages(jobs: Sequence[tuple[str, str | None, bool, Settings]], workers: int) -> list[dict[str, Any]]:
     if workers <= 1:
         return [_extract_all(job) for job in jobs]
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -171,16 +174,23 @@ def _segment_counts(text: str, gold: dict[str, Any]) -> tuple[int, int, int, int
     return tp, fn, fp, tn
 
 
-def _date_equal(gold: str, pred: str | None) -> bool:
+def _date_equal(gold: Any, pred: Any, slack_days: int = 0) -> bool:
+    from datetime import date
+
     from communique.ingest.dates import to_iso_date
 
-    return to_iso_date(gold) is not None and to_iso_date(gold) == to_iso_date(pred)
+    want, got = to_iso_date(gold), to_iso_date(pred)
+    if want is None or got is None:
+        return False
+    return abs((date.fromisoformat(want) - date.fromisoformat(got)).days) <= slack_days
 
 
-_FIELD_MATCH: dict[str, Callable[[str, str | None], bool]] = {
-    "title": lambda gold, pred: _norm_field(gold) == _norm_field(pred),
-    "date": _date_equal,
-    "author": lambda gold, pred: _norm_field(gold) == _norm_field(pred),
+# score name → (gold field, predicted field, match); "date_1day" forgives a time-zone shift.
+_FIELD_MATCH: dict[str, tuple[str, Callable[[Any, Any], bool]]] = {
+    "title": ("title", lambda gold, pred: _norm_field(gold) == _norm_field(pred)),
+    "date": ("date", _date_equal),
+    "date_1day": ("date", lambda gold, pred: _date_equal(gold, pred, 1)),
+    "author": ("author", lambda gold, pred: _norm_field(gold) == _norm_field(pred)),
 }
 
 
@@ -192,7 +202,7 @@ def _trafilatura_eval(data: Path, settings: Settings, limit: int | None, baselin
     systems = SYSTEMS if baselines else SYSTEMS[:1]
     scores: dict[str, float] = {}
     lines = [f"trafilatura evaluation set: {len(urls)} pages (must / must-not segments, corpus sums)"]
-    lines.append(f"{'system':<24} {'P':>6} {'R':>6} {'F1':>6} {'acc':>6}   title   date  author")
+    lines.append(f"{'system':<24} {'P':>6} {'R':>6} {'F1':>6} {'acc':>6}   title   date  ±1day author")
     for system in systems:
         tp = fn = fp = tn = 0
         hits: Counter[str] = Counter()
@@ -200,10 +210,10 @@ def _trafilatura_eval(data: Path, settings: Settings, limit: int | None, baselin
         for url, result in zip(urls, results, strict=True):
             a, b, c, d = _segment_counts(result[system]["text"], gold[url])
             tp, fn, fp, tn = tp + a, fn + b, fp + c, tn + d
-            for field, same in _FIELD_MATCH.items():
-                if gold[url].get(field) and field in result[system]:
+            for field, (key, same) in _FIELD_MATCH.items():
+                if gold[url].get(key) and key in result[system]:
                     asked[field] += 1
-                    hits[field] += same(gold[url][field], result[system][field])
+                    hits[field] += same(gold[url][key], result[system][key])
         p, r = _prf(tp, fp, fn)
         prefix = "" if system == "communique" else f"{system}_"
         scores.update({f"{prefix}precision": p, f"{prefix}recall": r, f"{prefix}f1": _f1(p, r),

@@ -1,8 +1,8 @@
 """Publication dates: any spelling found in feeds, pages and rows → ``YYYY-MM-DD`` or None.
 
 ``page_date`` reads what a page declares about itself (JSON-LD ``datePublished``, Open Graph
-``article:published_time`` and the other meta names in ``data/date_meta.txt``), which is more
-reliable than htmldate's heuristics when present; htmldate stays the fallback in ``html``.
+``article:published_time`` and the other meta names in ``data/date_meta.txt``); ``html`` uses
+it when htmldate finds nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ _ISO_PREFIX = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})")
 _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})(?:\D|$)")
 _DMY = re.compile(r"^\s*(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})\b")
 _SLASHED = re.compile(r"^\s*(\d{4})/(\d{1,2})/(\d{1,2})\b")
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+_MONTH_WORD = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b", re.IGNORECASE)
 # Oldest and newest years taken as a plausible news publication date.
 MIN_YEAR = 1990
 MAX_YEAR = 2100
@@ -57,9 +59,23 @@ def to_iso_date(value: Any) -> str | None:
             return _valid(a, b, c) if order == "ymd" else _valid(c, b, a)
     try:
         parsed = parsedate_to_datetime(text)
+        return _valid(parsed.year, parsed.month, parsed.day)
     except (TypeError, ValueError, IndexError):
-        return None
-    return _valid(parsed.year, parsed.month, parsed.day) if parsed else None
+        pass
+    # Written-out dates ("18 April 2025", "April 18, 2025"): only with a month name and a year,
+    # since all-numeric forms such as 04/05/2025 are ambiguous between countries.
+    if _YEAR.search(text) and _MONTH_WORD.search(text):
+        from dateutil import parser as dateutil_parser
+
+        try:
+            parsed = dateutil_parser.parse(text, default=datetime(1, 1, 1))
+            check = dateutil_parser.parse(text, default=datetime(1, 1, 2))
+        except (ValueError, OverflowError, TypeError):
+            return None
+        if parsed.day != check.day:
+            return None  # no day given ("May 2025"): unknown, not the 1st
+        return _valid(parsed.year, parsed.month, parsed.day)
+    return None
 
 
 @cache

@@ -4,7 +4,7 @@ Data files (UTF-8 TSV, a header row, optional leading ``# `` comment lines, mult
 separated by ``|``, an empty cell meaning "none") live in ``communique/knowledge/data/``:
 
 - ``countries.tsv``      code, iso2, name, aliases, demonyms, capitals, seats, seat_sectors, cameo, region
-- ``organisations.tsv``  code, name, aliases, kind, sector, country, description
+- ``organisations.tsv``  code, name, aliases, kind, sector, country, cameo, parent, description
 - ``officials.tsv``      name, aliases, surname, country, role, sector, start, end, as_of, note
 - ``places.tsv[.gz]``, ``places_extra.tsv``  name, country, kind, population, geonameid
 - ``roles.tsv``          term, kind (title|role|group), sector, canonical_role
@@ -61,7 +61,8 @@ class Organisation:
     """An IGO, NGO, armed group, state body, party or media outlet.
 
     ``actor_country`` is the code events use: the home country when there is one (an armed
-    group, a ministry), otherwise the organisation's own code (UNO, NATO...).
+    group, a ministry), else the parent organisation's code (UN organs roll up to UNO),
+    otherwise the organisation's own code (UNO, NATO...).
     """
 
     code: str
@@ -71,10 +72,12 @@ class Organisation:
     sector: str | None = None
     country: str | None = None
     description: str | None = None
+    parent: str | None = None
+    cameo: str | None = None
 
     @property
     def actor_country(self) -> str:
-        return self.country or self.code
+        return self.country or self.parent or self.code
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ class Official:
         return self.surname or self.name.split()[-1]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Place:
     """A city, province or region and the country it lies in."""
 
@@ -234,10 +237,10 @@ class KnowledgeBase:
             for seat, sector in c.seats:
                 by_seat.setdefault(seat.lower(), (c.code, sector))
         orgs: dict[str, Organisation] = {}
-        for o in self.organisations.values():
-            for n in (o.name, *o.aliases):
-                orgs.setdefault(n.lower(), o)
-            orgs.setdefault(o.code.lower(), o)
+        for org in self.organisations.values():
+            for n in (org.name, *org.aliases):
+                orgs.setdefault(n.lower(), org)
+            orgs.setdefault(org.code.lower(), org)
         places: dict[str, Place] = {}
         for p in sorted(self.places, key=lambda p: -p.population):
             places.setdefault(p.name.lower(), p)
@@ -339,7 +342,7 @@ class KnowledgeBase:
 def read_tsv(path: Path, required: Iterable[str] = ()) -> Iterator[dict[str, str]]:
     """Rows of a TSV file as dicts (``# `` comment lines skipped; ``.gz`` files decompressed)."""
     try:
-        raw = gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open(encoding="utf-8")
+        raw = gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open(encoding="utf-8")  # noqa: SIM115
     except OSError as exc:
         raise UsageError(f"{path}: cannot read knowledge file ({exc.strerror or exc})") from exc
     with raw as handle:
@@ -418,6 +421,8 @@ def _organisation_from_row(row: dict[str, str]) -> Organisation:
         sector=_opt(row.get("sector")),
         country=_opt(row.get("country")),
         description=_opt(row.get("description")),
+        parent=_opt(row.get("parent")),
+        cameo=_opt(row.get("cameo")),
     )
 
 

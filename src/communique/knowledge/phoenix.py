@@ -120,10 +120,10 @@ def extend_from_phoenix(kb: KnowledgeBase, path: Path) -> dict[str, int]:
             continue
         dated = [c for c in actor.codes if c.dated]
         if dated:
-            for code in dated:
-                country, sector = _split_code(code.code)
+            for term in dated:
+                country, sector = _split_code(term.code)
                 kb.officials.append(Official(name=actor.name, country=country, aliases=tuple(actor.aliases),
-                                             sector=sector, start=code.start, end=code.end,
+                                             sector=sector, start=term.start, end=term.end,
                                              note=f"imported from {path.name}"))
                 counts["officials"] += 1
             continue
@@ -141,8 +141,9 @@ def extend_from_phoenix(kb: KnowledgeBase, path: Path) -> dict[str, int]:
                 counts["country_aliases"] += len(new)
             continue
         prefix = code[:3]
+        kind: str | None
         if prefix in GENERIC_PREFIXES:
-            kind, sector = GENERIC_PREFIXES[prefix]
+            kind, sector = GENERIC_PREFIXES[prefix][0], GENERIC_PREFIXES[prefix][1]
             org_code = code[3:6] or code
             kb.organisations[f"{org_code}\t{actor.name}"] = Organisation(
                 code=org_code, name=actor.name, aliases=tuple(actor.aliases), kind=kind, sector=sector)
@@ -207,7 +208,9 @@ def _display_names(words: str) -> list[str]:
 
 
 def _display(words: str) -> str:
-    tokens = [t for t in words.replace("_", " ").split() if t]
+    tokens = [t for t in words.replace("_", " ").split() if any(ch.isalnum() for ch in t)]
+    if not tokens:
+        return ""
     if len(tokens) == 1 and (len(tokens[0]) <= 5 or "." in tokens[0]):
         return tokens[0]  # acronyms: UN, NATO, U.N.
     out = []

@@ -1,13 +1,36 @@
 """Actor recognition: spaCy entities + the knowledge base → resolved ``ActorMention``s.
 
-STUB: replaced by the real recogniser.
+``recognise_actors`` works in five steps, all linear in the number of tokens (the knowledge
+base is only touched through the cached token tries of ``communique.nlp.gazetteer``):
+
+1. **Names.** The gazetteer finds every known name (countries, aliases, demonyms, capitals and
+   seats of power, organisations, officials, places); spaCy's PERSON/ORG/GPE/LOC/NORP/FAC
+   entities add the names the base does not know. Overlaps go to the longest span; for equal
+   spans the knowledge base's reading wins, with spaCy's label choosing between readings.
+   A name's leading article is left out of the mention ("the Kremlin" → "Kremlin").
+2. **Readings.** A capital is a *place* after a locative preposition ("talks in Moscow") or in
+   a dateline, otherwise a *metonym* for its government ("Moscow said", "the Kremlin").
+   Officials resolve to the term of office that covers the article date (``when``, today
+   when None).
+3. **Titles.** The words before a person's name ("Iranian Foreign Minister", "his Russian
+   counterpart") give an unknown person a country, role and sector. The person mention covers
+   the name only ("Abbas Araghchi"), which is what events and quotes name, and what CoNLL-style
+   scoring expects; a demonym inside a title is not reported separately.
+4. **Groups.** A group noun from ``roles.tsv`` ("forces", "authorities", "protesters") becomes a
+   group mention, taking its country from a demonym or country right before it ("Iranian forces").
+5. **Back-references**, left to right: a later surname ("Lavrov") is the same person; a pronoun
+   (he, she, him, his, her) is the nearest preceding person; a role reference ("the minister",
+   "the Iranian minister", "the Russian leader") is the nearest preceding person of that country
+   and role, or else the knowledge base's office holder on the article date.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from communique.nlp.gazetteer import Entry, Gazetteer, RoleEntry, case_ok, gazetteer
 from communique.records import ActorMention
 
 if TYPE_CHECKING:
@@ -15,7 +38,500 @@ if TYPE_CHECKING:
 
     from communique.knowledge import KnowledgeBase
 
+ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
+# A capital right after one of these is the place, not the government ("talks in Moscow").
+LOCATIVE = frozenset({"in", "at", "near", "from", "to", "into", "outside", "across", "around", "toward",
+                      "towards", "via", "through", "inside", "within"})
+# Prepositions after which a known place wins even over spaCy's PERSON label ("near Izmir");
+# "to" and "from" are weaker ("lost to Duran", "a letter from Jordan").
+STRONG_LOCATIVE = frozenset({"in", "at", "near", "outside", "around", "inside", "within", "across", "via"})
+VISIT_LEMMAS = frozenset({"visit", "arrive", "reach", "leave", "fly", "travel", "return"})
+PRONOUNS = frozenset({"he", "she", "him", "his", "her", "hers"})
+DETERMINERS = frozenset({"the", "a", "an"})
+POSSESSIVE = frozenset({"'s", "’s", "'"})
+# Words allowed inside a title besides role words ("former Deputy Foreign Minister").
+TITLE_GLUE = frozenset({"former", "deputy", "acting", "then", "vice", "chief", "top", "senior", "new",
+                        "outgoing", "incoming", "-", "'s", "’s", "first", "counterpart", "counterparts"})
+# Places the gazetteer alone (without a spaCy entity) may report: big enough to be worth the
+# risk of a false match on a capitalised word, or a region, never a lone stop word.
+MIN_BARE_PLACE_POPULATION = 20_000
+
+
+@dataclass
+class _Mention:
+    """A mention under construction (token offsets)."""
+
+    start: int
+    end: int
+    kind: str
+    name: str | None
+    country: str | None
+    sector: str | None = None
+    actor_id: str | None = None
+    role: str | None = None
+    known: bool = True  # resolved from the knowledge base (not a bare spaCy entity)
+
+
+@dataclass
+class _Cand:
+    start: int
+    end: int
+    entries: list[Entry] = field(default_factory=list)
+    label: str | None = None
+
 
 def recognise_actors(doc: Doc, kb: KnowledgeBase, when: date | None = None) -> list[ActorMention]:
     """Every actor mention in ``doc``, resolved, sorted by start offset."""
-    return []
+    if len(doc) == 0:
+        return []
+    when = when or date.today()
+    gaz = gazetteer(kb)
+    r = _Recogniser(doc, kb, gaz, when)
+    return r.run()
+
+
+class _Recogniser:
+    def __init__(self, doc: Doc, kb: KnowledgeBase, gaz: Gazetteer, when: date) -> None:
+        self.doc = doc
+        self.kb = kb
+        self.gaz = gaz
+        self.when = when
+        self.texts = [t.text for t in doc]
+        self.lowers = [t.lower_ for t in doc]
+
+    # --- step 1: names ----------------------------------------------------------------
+
+    def kb_matches(self) -> dict[tuple[int, int], _Cand]:
+        """Greedy longest-first gazetteer matches, left to right."""
+        out: dict[tuple[int, int], _Cand] = {}
+        lowers, texts, trie = self.lowers, self.texts, self.gaz.names
+        i, n = 0, len(lowers)
+        while i < n:
+            if lowers[i] not in trie.root:
+                i += 1
+                continue
+            nxt = i + 1
+            for end, entries in trie.matches_at(lowers, i):
+                ok = [e for e in entries if case_ok(texts[i:end], e.pattern)]
+                if ok:
+                    # A name's article is not part of the name: "the Kremlin" → "Kremlin".
+                    s = i + 1 if lowers[i] == "the" and end - i > 1 else i
+                    # Honorifics in an alias ("Ayatollah Ali Khamenei") belong to the title.
+                    while ok[0].kind == "person" and end - s > 2 and lowers[s] in self.gaz.role_words:
+                        s += 1
+                    out[(s, end)] = _Cand(s, end, ok)
+                    nxt = end
+                    break
+            i = nxt
+        return out
+
+    def role_matches(self) -> dict[int, tuple[int, RoleEntry]]:
+        """Role-trie matches: start → (end, longest role entry)."""
+        out: dict[int, tuple[int, RoleEntry]] = {}
+        lowers, trie = self.lowers, self.gaz.roles
+        i, n = 0, len(lowers)
+        while i < n:
+            if lowers[i] in trie.root:
+                found = trie.matches_at(lowers, i)
+                if found:
+                    end, entries = found[0]
+                    out[i] = (end, entries[0])
+                    i = end
+                    continue
+            i += 1
+        return out
+
+    def entity_cands(self, kb_cands: dict[tuple[int, int], _Cand]) -> list[_Cand]:
+        out = []
+        lowers, doc = self.lowers, self.doc
+        role_words = self.gaz.role_words
+        starts = {s: c for (s, _), c in kb_cands.items()}
+        for ent in doc.ents:
+            if ent.label_ not in ENTITY_LABELS:
+                continue
+            s, e = ent.start, ent.end
+            while s < e and (lowers[s] in DETERMINERS or doc[s].is_punct or doc[s].is_space):
+                s += 1
+            while e > s and (lowers[e - 1] in POSSESSIVE or doc[e - 1].is_punct or doc[e - 1].is_space
+                             or (ent.label_ != "ORG" and doc[e - 1].like_num)):
+                e -= 1  # "G. Kersey 63": a score is not part of a name
+            if any("\n" in doc[k].text for k in range(s, e)):
+                continue  # an entity across a line break is a misreading of a table or heading
+            if ent.label_ == "PERSON":
+                # "Iranian Foreign Minister Abbas Araghchi" → the name after the title.
+                while s < e - 1:
+                    c = starts.get(s)
+                    if c and c.end < e and c.entries[0].kind in ("demonym", "country", "organisation", "seat"):
+                        s = c.end
+                    elif lowers[s] in role_words or lowers[s] in TITLE_GLUE:
+                        s += 1
+                    else:
+                        break
+            # spaCy sometimes tags a bare title ("Supreme Leader") as an organisation.
+            if s < e and not all(lowers[k] in role_words or lowers[k] in TITLE_GLUE for k in range(s, e)):
+                out.append(_Cand(s, e, [], ent.label_))
+        return out
+
+    def select(self) -> tuple[list[_Cand], dict[tuple[int, int], _Cand]]:
+        kb_cands = self.kb_matches()
+        ents = self.entity_cands(kb_cands)
+        pool: list[tuple[int, int, _Cand]] = [(-(c.end - c.start), 0, c) for c in kb_cands.values()]
+        for c in ents:
+            same = kb_cands.get((c.start, c.end))
+            if same is not None:
+                same.label = c.label
+            else:
+                pool.append((-(c.end - c.start), 1, c))
+        pool.sort(key=lambda t: (t[0], t[1], t[2].start))
+        taken = [False] * len(self.lowers)
+        chosen: list[_Cand] = []
+        for _, _, c in pool:
+            if any(taken[c.start:c.end]):
+                continue
+            for k in range(c.start, c.end):
+                taken[k] = True
+            chosen.append(c)
+        chosen.sort(key=lambda c: c.start)
+        return chosen, kb_cands
+
+    # --- step 2: readings ------------------------------------------------------------
+
+    def interpret(self, c: _Cand, kb_cands: dict[tuple[int, int], _Cand]) -> _Mention | None:
+        label = c.label
+        entries = c.entries
+        if entries:
+            entry = self.choose(entries, label, c.start > 0 and self.lowers[c.start - 1] in STRONG_LOCATIVE
+                                or (label != "PERSON" and self.after_locative(c.start)))
+            if entry is None:
+                return self.from_entity(c, kb_cands) if label else None
+            return self.from_entry(c, entry)
+        return self.from_entity(c, kb_cands)
+
+    def choose(self, entries: list[Entry], label: str | None, locative: bool) -> Entry | None:
+        """The reading of a known name, with spaCy's label and the context as tie-breakers."""
+        best = entries[0]
+        if locative and best.kind == "place":
+            return best  # "in Marseille" is the city whatever spaCy's label says
+        if label == "PERSON":
+            for e in entries:
+                if e.kind in ("person", "surname"):
+                    return e
+            if best.kind == "place":
+                return None  # a person who shares a town's name
+        if label == "ORG":
+            for e in entries:
+                if e.kind == "organisation":
+                    return e
+            if best.kind == "place":
+                return None  # clubs and companies named after their town
+        if label in ("GPE", "LOC"):
+            for e in entries:
+                if e.kind in ("country", "place", "capital", "seat"):
+                    return e
+        return best
+
+    def from_entry(self, c: _Cand, e: Entry) -> _Mention | None:
+        s, end = c.start, c.end
+        if e.kind in ("person", "surname"):
+            terms = self.kb.officials_named(e.name) or []
+            term = self.kb.term_on(terms, self.when)
+            return _Mention(s, end, "person", e.name, term.country if term else e.country,
+                            term.sector if term else e.sector, role=term.role if term else None)
+        if e.kind == "country":
+            return _Mention(s, end, "country", e.name, e.country)
+        if e.kind == "demonym":
+            return _Mention(s, end, "demonym", e.name, e.country)
+        if e.kind == "group":
+            return _Mention(s, end, "group", self.kb.country_name(e.country), e.country)
+        if e.kind == "organisation":
+            return _Mention(s, end, "organisation", e.name, e.country, e.sector, actor_id=e.actor_id)
+        if e.kind == "seat":
+            return _Mention(s, end, "metonym", self.kb.country_name(e.country), e.country, e.sector)
+        if e.kind == "capital":
+            if self.is_place_context(s):
+                return _Mention(s, end, "place", e.name, e.country)
+            return _Mention(s, end, "metonym", self.kb.country_name(e.country), e.country, e.sector)
+        if e.kind == "place":
+            if c.label is None and not self.bare_place_ok(s, end, e):
+                return None
+            return _Mention(s, end, "place", e.name, e.country)
+        return None
+
+    def after_locative(self, s: int) -> bool:
+        """A locative preposition or a visit verb right before token ``s``."""
+        if s == 0:
+            return False
+        prev = self.doc[s - 1]
+        return prev.lower_ in LOCATIVE or prev.lemma_ in VISIT_LEMMAS
+
+    def is_place_context(self, s: int) -> bool:
+        """Locative preposition or visit verb before, or a dateline ("MOSCOW, April 18 —")."""
+        if self.after_locative(s):
+            return True
+        at_line_start = s == 0 or "\n" in self.doc[s - 1].text_with_ws or self.doc[s - 1].is_space
+        return at_line_start and self.texts[s].isupper()
+
+    def bare_place_ok(self, s: int, end: int, e: Entry) -> bool:
+        """May a place the gazetteer found, and spaCy did not, be reported?
+
+        Only a proper noun, not a lone stop word, big enough or a region, and in prose or
+        after a preposition: in verbless lines (results tables, lists) a town's name is far
+        more often a team or a club than the town.
+        """
+        doc = self.doc
+        if any(doc[k].pos_ != "PROPN" for k in range(s, end)):
+            return False
+        if end - s == 1 and doc[s].is_stop:
+            return False
+        if e.population < MIN_BARE_PLACE_POPULATION and (e.place_kind or "city") in ("city", "town", "village"):
+            return False
+        if self.is_place_context(s):
+            return True
+        sent = doc[s].sent
+        return any(t.pos_ in ("VERB", "AUX") for t in sent)
+
+    def from_entity(self, c: _Cand, kb_cands: dict[tuple[int, int], _Cand]) -> _Mention | None:
+        text = " ".join(self.texts[c.start:c.end])
+        label = c.label
+        if label == "PERSON":
+            return _Mention(c.start, c.end, "person", text, None, known=False)
+        if label == "NORP":
+            return _Mention(c.start, c.end, "demonym", text, self.kb.country_of(text), known=False)
+        country = None
+        for (s, e), cand in kb_cands.items():
+            if c.start <= s and e <= c.end and cand.entries[0].kind in ("country", "demonym", "place", "capital"):
+                country = cand.entries[0].country
+                break
+        if label == "ORG":
+            return _Mention(c.start, c.end, "organisation", text, country, known=False)
+        if label in ("GPE", "LOC", "FAC"):
+            return _Mention(c.start, c.end, "place", text, country, known=False)
+        return None
+
+    # --- step 3: titles ----------------------------------------------------------------
+
+    def title_of(self, m: _Mention, by_end: dict[int, _Mention], roles: dict[int, tuple[int, RoleEntry]]) -> None:
+        """Read the title before a person's name; fill in what the name alone does not say."""
+        lowers, role_words = self.lowers, self.gaz.role_words
+        j = m.start - 1
+        country: str | None = None
+        seen_role = False
+        consumed: list[_Mention] = []
+        while j >= 0 and m.start - j <= 8:
+            prev = by_end.get(j + 1)
+            if prev is not None and prev.kind in ("demonym", "country", "organisation", "metonym"):
+                country = country or prev.country
+                consumed.append(prev)
+                j = prev.start - 1
+                continue
+            if lowers[j] in role_words or lowers[j] in TITLE_GLUE:
+                seen_role = seen_role or lowers[j] in role_words
+                j -= 1
+                continue
+            break
+        title_start = j + 1
+        if title_start == m.start:
+            return
+        role: RoleEntry | None = None
+        for k in range(title_start, m.start):
+            hit = roles.get(k)
+            if hit and hit[0] <= m.start and hit[1].kind != "group" and (role is None or len(hit[1].term) > len(role.term)):
+                role = hit[1]
+        if not m.known:
+            m.country = m.country or country
+            if role is not None:
+                m.sector = m.sector or role.sector
+        if role is not None and m.role is None:
+            m.role = role.canonical_role or role.term
+        if seen_role:
+            for d in consumed:
+                if d.kind == "demonym":
+                    d.kind = "_drop"
+
+    # --- steps 4 and 5 ----------------------------------------------------------------
+
+    def run(self) -> list[ActorMention]:
+        chosen, kb_cands = self.select()
+        roles = self.role_matches()
+        mentions: list[_Mention] = []
+        covered = [False] * len(self.lowers)
+        for c in chosen:
+            m = self.interpret(c, kb_cands)
+            if m is None:
+                continue
+            mentions.append(m)
+            for k in range(m.start, m.end):
+                covered[k] = True
+        by_end = {m.end: m for m in mentions}
+
+        # Surnames of the article's people, for later mentions ("Lavrov").
+        people: dict[str, _Mention] = {}
+        for m in mentions:
+            if m.kind == "person":
+                self.title_of(m, by_end, roles)
+                if m.end - m.start >= 2:
+                    people.setdefault(self.lowers[m.end - 1], m)
+        for m in mentions:
+            if m.kind == "person" and m.end - m.start == 1 and not m.known:
+                full = people.get(self.lowers[m.start])
+                if full is not None:
+                    _copy_actor(m, full)
+            elif m.end - m.start == 1 and (m.kind in ("place", "country", "metonym")
+                                           or (m.kind == "organisation" and not m.known)):
+                # A surname of someone named earlier beats a place of that name ("Jordan").
+                full = people.get(self.lowers[m.start])
+                if full is not None:
+                    m.kind = "person"
+                    _copy_actor(m, full)
+        for i, low in enumerate(self.lowers):
+            if not covered[i] and low in people and self.texts[i][:1].isupper():
+                m = _Mention(i, i + 1, "person", None, None)
+                _copy_actor(m, people[low])
+                mentions.append(m)
+                covered[i] = True
+
+        mentions = [m for m in mentions if m.kind != "_drop"]
+        mentions.extend(self.groups_and_roles(roles, covered, mentions))
+        mentions.sort(key=lambda m: (m.start, m.end))
+        mentions = self.merge_groups(mentions)
+        mentions.extend(self.pronouns(covered))
+        mentions.sort(key=lambda m: (m.start, m.end))
+        self.resolve_references(mentions)
+        return [self.to_record(m) for m in mentions]
+
+    def groups_and_roles(self, roles: dict[int, tuple[int, RoleEntry]], covered: list[bool],
+                         mentions: list[_Mention]) -> list[_Mention]:
+        out: list[_Mention] = []
+        by_end = {m.end: m for m in mentions}
+        lowers, doc = self.lowers, self.doc
+        for start, (end, role) in sorted(roles.items()):
+            if any(covered[start:end]):
+                continue
+            if role.kind == "group":
+                out.append(_Mention(start, end, "group", None, None, role.sector, role="group:" + role.term))
+                continue
+            # A title right before a name is part of that person, not a reference.
+            if end < len(doc) and (covered[end] or doc[end].pos_ == "PROPN"):
+                continue
+            # "the minister", "the Iranian minister", "the US president", "Iran's foreign minister".
+            s = start
+            prev = by_end.get(s)
+            if prev is not None and prev.kind in ("demonym", "country") and s > prev.start \
+                    and prev.start > 0 and lowers[prev.start - 1] == "the":
+                prev.kind = "_drop"
+                out.append(_Mention(prev.start - 1, end, "role", None, prev.country, role.sector,
+                                    role=role.canonical_role or role.term, known=False))
+            elif s > 0 and lowers[s - 1] == "the":
+                out.append(_Mention(s - 1, end, "role", None, None, role.sector,
+                                    role=role.canonical_role or role.term, known=False))
+            elif s > 1 and lowers[s - 1] in POSSESSIVE and by_end.get(s - 1) is not None \
+                    and by_end[s - 1].kind == "country":
+                out.append(_Mention(s, end, "role", None, by_end[s - 1].country, role.sector,
+                                    role=role.canonical_role or role.term, known=False))
+        for m in out:
+            for k in range(m.start, m.end):
+                covered[k] = True
+        return out
+
+    def merge_groups(self, mentions: list[_Mention]) -> list[_Mention]:
+        """The word before a group noun gives the group its country.
+
+        A demonym joins the group ("Iranian forces" is one mention); a name stays a mention of
+        its own and lends its country ("U.S. officials", "Hamas fighters", "Iran's army").
+        """
+        out: list[_Mention] = []
+        for m in mentions:
+            if m.kind == "_drop":
+                continue
+            if m.kind == "group" and m.role and m.role.startswith("group:") and out:
+                prev = out[-1]
+                gap = m.start - prev.end
+                adjacent = gap == 0 or (gap == 1 and self.lowers[prev.end] in POSSESSIVE)
+                if adjacent and prev.kind == "demonym":
+                    out.pop()
+                    m.start = prev.start
+                if adjacent and prev.kind in ("demonym", "country", "metonym", "organisation") and prev.country:
+                    m.country = prev.country
+                    m.name = self.kb.country_name(prev.country) if prev.kind != "organisation" else prev.name
+            if m.role and m.role.startswith("group:"):
+                m.role = None
+            out.append(m)
+        return out
+
+    def pronouns(self, covered: list[bool]) -> list[_Mention]:
+        return [_Mention(i, i + 1, "pronoun", None, None, known=False)
+                for i, low in enumerate(self.lowers) if low in PRONOUNS and not covered[i]]
+
+    def resolve_references(self, mentions: list[_Mention]) -> None:
+        """Pronouns and role references → the nearest fitting person before them."""
+        persons: list[_Mention] = []
+        sent_of = self.sentence_ids() if any(m.kind == "pronoun" for m in mentions) else []
+        for m in mentions:
+            if m.kind == "person":
+                persons.append(m)
+            elif m.kind == "pronoun":
+                target = self.pronoun_antecedent(m, persons, sent_of)
+                if target is not None:
+                    _copy_actor(m, target)
+            elif m.kind == "role":
+                target = self.role_antecedent(m, persons)
+                if target is not None:
+                    _copy_actor(m, target)
+                    persons.append(m)
+                elif m.country and m.role:
+                    holder = self.kb.office_holder(m.country, m.role, self.when)
+                    if holder is not None:
+                        m.name, m.sector = holder.name, holder.sector or m.sector
+                        persons.append(m)
+
+    def sentence_ids(self) -> list[int]:
+        ids = [0] * len(self.doc)
+        for k, sent in enumerate(self.doc.sents):
+            for t in range(sent.start, sent.end):
+                ids[t] = k
+        return ids
+
+    def pronoun_antecedent(self, m: _Mention, persons: list[_Mention], sent_of: list[int]) -> _Mention | None:
+        """The latest person who was a grammatical subject in this or the previous sentence,
+        else the nearest person: "Araghchi gave Putin a letter. He said..." is Araghchi."""
+        if not persons:
+            return None
+        here = sent_of[m.start]
+        for p in reversed(persons):
+            if sent_of[p.start] < here - 1:
+                break
+            if self.doc[p.end - 1].dep_ in ("nsubj", "nsubjpass"):
+                return p
+        return persons[-1]
+
+    def role_antecedent(self, m: _Mention, persons: list[_Mention]) -> _Mention | None:
+        fits = [p for p in persons if m.country is None or p.country == m.country]
+        if not fits:
+            return None
+        for p in reversed(fits):
+            if p.role and m.role and (m.role in p.role or p.role in m.role):
+                return p
+        if m.country is not None:
+            # "the Russian leader": the nearest Russian, whatever the exact title.
+            if m.role and self.kb.office_holder(m.country, m.role, self.when) is not None:
+                holder = self.kb.office_holder(m.country, m.role, self.when)
+                for p in reversed(fits):
+                    if holder is not None and p.name == holder.name:
+                        return p
+            return fits[-1]
+        return None
+
+    def to_record(self, m: _Mention) -> ActorMention:
+        doc = self.doc
+        start = doc[m.start].idx
+        last = doc[m.end - 1]
+        end = last.idx + len(last.text)
+        text = doc[m.start:m.end].text
+        return ActorMention(text=text, start=start, end=end, name=m.name or (text if m.kind not in ("pronoun", "role", "group") else None),
+                            country=m.country, sector=m.sector, kind=m.kind, actor_id=m.actor_id)
+
+
+def _copy_actor(m: _Mention, source: _Mention) -> None:
+    m.name, m.country, m.sector = source.name, source.country, source.sector
+    m.role = m.role or source.role
+    m.actor_id = source.actor_id

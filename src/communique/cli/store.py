@@ -1,0 +1,187 @@
+"""``communique ingest``, ``stats``, ``export`` and ``store rebuild``: thin layers over ``communique.store``."""
+
+from __future__ import annotations
+
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from communique.cli import app
+from communique.cli.common import AllowPrivateOption, MaxBytesOption, ModelOption, make_settings
+from communique.cli.output import err, print_table, stderr_console, write_json
+from communique.errors import UsageError
+
+StoreOption = typer.Option(..., "--store", "-s", help="The store folder (created by the first ingest).")
+
+store_app = typer.Typer(help="Look after a store (rebuild its DuckDB catalog, compact its files).",
+                         no_args_is_help=True)
+app.add_typer(store_app, name="store")
+
+
+class StatsFormat(str, Enum):
+    json = "json"
+    table = "table"
+
+
+class ExportTable(str, Enum):
+    articles = "articles"
+    events = "events"
+    quotes = "quotes"
+    actors = "actors"
+    rejects = "rejects"
+    coverage = "coverage"
+
+
+class ExportFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+    gdelt = "gdelt"
+
+
+@app.command()
+def ingest(
+    inputs: list[str] = typer.Argument(..., help="Files, folders, URLs, feeds, or - for standard input."),
+    store: Path = StoreOption,
+    batch_size: int = typer.Option(256, "--batch-size", min=1, help="Articles per committed batch."),
+    watch: float | None = typer.Option(
+        None, "--watch", min=1.0, help="Ingest again every INTERVAL seconds until interrupted (feeds)."
+    ),
+    model: str | None = ModelOption,
+    allow_private: bool = AllowPrivateOption,
+    max_bytes: int | None = MaxBytesOption,
+) -> None:
+    """Analyse inputs and add them to the store (idempotent: known articles are "unchanged").
+
+    Exit code 0 when every input was processed, 1 when any input was rejected (the rest is stored).
+    """
+    from communique.pipeline import Pipeline
+    from communique.store import ingest as run_ingest
+
+    settings = make_settings(model, allow_private, max_bytes)
+    pipeline = Pipeline(settings)
+    while True:
+        summary = _ingest_once(run_ingest, inputs, store, settings, pipeline, batch_size)
+        if watch is None:
+            break
+        time.sleep(watch)
+    if summary.exit_code:
+        raise typer.Exit(summary.exit_code)
+
+
+def _ingest_once(run_ingest, inputs, store, settings, pipeline, batch_size):  # type: ignore[no-untyped-def]
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("ingest"),
+        BarColumn(bar_width=None),
+        TextColumn("{task.fields[done]} seen · {task.fields[stored]} stored · {task.fields[rejected]} rejected"),
+        TimeElapsedColumn(),
+        console=stderr_console(),
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    )
+
+    with progress:
+        task = progress.add_task("ingest", total=None, done=0, stored=0, rejected=0)
+
+        def on_batch(summary) -> None:  # type: ignore[no-untyped-def]
+            progress.update(task, done=summary.seen, stored=summary.stored, rejected=summary.rejected)
+
+        def on_reject(reject) -> None:  # type: ignore[no-untyped-def]
+            progress.console.print(f"rejected: {reject.input}: {reject.reason}", markup=False, highlight=False)
+
+        summary = run_ingest(
+            inputs, store, settings, pipeline=pipeline, batch_size=batch_size, progress=on_batch,
+            on_reject=on_reject,
+        )
+    err(summary.line())
+    if summary.orphans_removed:
+        err(f"cleaned up {summary.orphans_removed} file(s) left by an interrupted earlier run")
+    if summary.catalog_error:
+        err(f"warning: the DuckDB catalog was not refreshed ({summary.catalog_error}); "
+            f"run `communique store rebuild --store {store}`")
+    return summary
+
+
+@app.command()
+def stats(
+    store: Path = StoreOption,
+    format: StatsFormat = typer.Option(StatsFormat.json, "--format", "-f", help="json (for tools) or table."),
+) -> None:
+    """Counts per table, date range, sources and their coverage (seen / stored / unchanged / rejected)."""
+    from communique.store import open_store
+
+    with open_store(store) as opened:
+        data = opened.stats()
+    if format is StatsFormat.json:
+        write_json(data)
+        return
+    print_table("Tables", ["table", "rows"],
+                [(name, data[name]) for name in ("articles", "events", "quotes", "actors", "stories", "rejects")])
+    dr = data["date_range"]
+    print_table("Publication dates", ["first", "last", "undated articles"],
+                [(dr["first"], dr["last"], dr["undated_articles"])])
+    print_table(
+        "Sources (coverage: what was looked at)",
+        ["source", "articles", "first", "last", "days", "seen", "stored", "unchanged", "rejected"],
+        [(s["source"], s["articles"], s["first"], s["last"], s["days_covered"], s["seen"], s["stored"],
+          s["unchanged"], s["rejected"]) for s in data["sources"]],
+    )
+
+
+@app.command()
+def export(
+    store: Path = StoreOption,
+    table: ExportTable = typer.Option(ExportTable.articles, "--table", "-t", help="Which table to export."),
+    format: ExportFormat = typer.Option(
+        ExportFormat.jsonl, "--format", "-f", help="jsonl, csv, parquet (needs --output), or gdelt (events)."
+    ),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+    header: bool = typer.Option(False, "--header", help="gdelt: write a header line of GDELT column names."),
+    include_flagged: bool = typer.Option(
+        False, "--include-flagged", help="gdelt: also export negated and future/hypothetical events."
+    ),
+) -> None:
+    """Rows of one table on standard output (or --output FILE); the row count goes to standard error."""
+    from communique.store import open_store
+    from communique.store.export import export as run_export
+
+    if format is ExportFormat.parquet and output is None:
+        raise UsageError("--format parquet needs --output FILE")
+    if format is ExportFormat.gdelt and table is not ExportTable.events:
+        raise UsageError("--format gdelt exports events only (use --table events)")
+    with open_store(store) as opened:
+        n = run_export(opened, table.value, format.value, None if output else sys.stdout, output=output,
+                       include_flagged=include_flagged, header=header)
+    err(f"exported {n} {table.value} row(s)" + (f" to {output}" if output else ""))
+
+
+@store_app.command()
+def rebuild(store: Path = StoreOption) -> None:
+    """Rebuild the DuckDB catalog (store.duckdb) from the Parquet files and the ledger."""
+    from communique.store import open_store
+
+    with open_store(store) as opened:
+        path = opened.rebuild()
+        counts = {name: opened.count(name) for name in ("articles", "events", "quotes", "actors", "rejects")}
+    err(f"rebuilt {path}: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+
+
+@store_app.command()
+def compact(
+    store: Path = StoreOption,
+    max_rows: int = typer.Option(50_000, "--max-rows", min=1, help="Most rows per merged file."),
+) -> None:
+    """Merge the many small files of repeated ingests into fewer large ones (rows unchanged)."""
+    from communique.store import open_store
+
+    with open_store(store) as opened:
+        with opened.writer() as writer:
+            before, after = writer.compact(max_rows=max_rows)
+        opened.rebuild()
+    err(f"compacted {before} fragment(s) into {after}" if before else "nothing to compact")

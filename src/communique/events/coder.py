@@ -1,0 +1,768 @@
+"""The event coder: triggers from the lexicon, actors and recipients from the dependency parse.
+
+Internal module; the public entry point is ``communique.events.code_events``. For each sentence:
+
+1. find triggers: verbs (with their particles and light-verb objects, "held talks with") and
+   nominal events ("Israeli air strikes") by one lexicon lookup per token;
+2. drop triggers inside the complement of another trigger ("agreed to cooperate" is one AGREE)
+   and turn governing verbs ("plans to", "is expected to") into aux modes of their complement;
+3. actors from the subject (the agent of a passive, the subject of the governing verb for
+   xcomp/conj chains, the quoted speaker for "we"/"I" inside a quote), recipients from the
+   object, the dative, the recipient prepositions of the entry, a possessive or demonym on the
+   object ("Washington's demands"), the place of an attack when nothing else is named;
+4. negation, aux modes (future/hypothetical/historical), PLOVER's future rule (cooperation
+   announced for the future is AGREE, material conflict is THREATEN), date, location, context;
+5. one ``Event`` per trigger, grounded in its sentence (``span`` is the sentence's span).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from communique.events.dates import resolve_date
+from communique.events.lexicon import Lexicon, Match, context_words, intent_codes, load_lexicon
+from communique.events.ontology import Ontology, load_ontology
+from communique.records import ActorMention, Article, Event, EventActor, Quote, Speaker
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+_SUBJ = ("nsubj", "csubj", "expl")
+_PASSIVE_SUBJ = ("nsubjpass", "csubjpass")
+# Dependencies through which a trigger sits inside another trigger's argument ("agreed to
+# cooperate", "accused X of violating", "rejected a plan to attack").
+_EMBED_DEPS = frozenset({"xcomp", "ccomp", "pcomp", "prep", "pobj", "dobj", "acl", "attr", "oprd", "nsubjpass", "compound", "amod", "conj_noun"})
+_FIRST_PERSON = frozenset({"we", "i", "us", "our", "me", "my"})
+_FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "would"})
+_HYPOTHETICAL_AUX = frozenset({"could", "might", "may"})
+_HYPOTHETICAL_MARKS = frozenset({"if", "unless"})
+_PLACE_KINDS = frozenset({"place", "country", "metonym"})
+_CONFLICT_CATEGORIES = frozenset({"ACCUSE", "REJECT", "THREATEN", "REQUEST", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"})
+_COOPERATIVE = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
+# Categories whose events without a named target are domestic (target: the actor's own country).
+_DOMESTIC_DEFAULT = frozenset({"PROTEST", "COERCE", "CONCEDE", "RETREAT", "MOBILIZE", "REJECT", "THREATEN", "REQUEST", "AGREE"})
+# Plural back-references to the two sides of the article's latest bilateral event.
+_PAIR_NOUNS = frozenset({"minister", "side", "country", "government", "leader", "nation", "party", "president", "official", "delegation"})
+
+
+@dataclass
+class _Actor:
+    actor: EventActor
+    direct: bool = True
+
+
+@dataclass
+class _Trigger:
+    token: Token
+    match: Match
+    governor: Token | None = None
+    aux: set[str] = field(default_factory=set)
+    intent: bool = False
+    negated_by_governor: bool = False
+
+
+class EventCoder:
+    """Codes events in spaCy docs given the article's actor mentions (internal; see ``code_events``)."""
+
+    def __init__(self, lexicon: Lexicon | None = None, ontology: Ontology | None = None) -> None:
+        self.lexicon = lexicon or load_lexicon()
+        self.ontology = ontology or load_ontology()
+        self.intent = intent_codes()
+        self.context_words = context_words()
+
+    # ---------------------------------------------------------------- public
+    def code(self, doc: Doc, mentions: list[ActorMention], quotes: list[Quote], article: Article) -> list[Event]:
+        published = _published(article)
+        state = _DocState(doc, mentions, quotes)
+        events: list[Event] = []
+        seen: set[str] = set()
+        for index, sent in enumerate(_segments(doc)):
+            state.segment = (sent.start, sent.end)
+            for event in self._code_sentence(sent, index, state, article, published):
+                if event.event_id not in seen:
+                    seen.add(event.event_id)
+                    events.append(event)
+                    state.remember(event)
+        return events
+
+    # ---------------------------------------------------------------- sentence
+    def _code_sentence(self, sent: Span, index: int, state: _DocState, article: Article,
+                       published: date | None) -> Iterable[Event]:
+        triggers: dict[int, _Trigger] = {}
+        governors: dict[int, Match] = {}
+        consumed: set[int] = set()
+        for tok in sent:
+            if tok.pos_ in ("VERB", "AUX", "ADJ"):
+                m = self.lexicon.match_verb(tok)
+                if m is None:
+                    continue
+                if m.entry.governor:
+                    governors[tok.i] = m
+                    # "promised aid" is an event; "promised to send aid" is the sending, intended.
+                    if m.entry.cameo is not None:
+                        triggers[tok.i] = _Trigger(tok, m)
+                elif tok.pos_ != "ADJ" or m.entry.head == "ready":
+                    triggers[tok.i] = _Trigger(tok, m)
+                    if m.obj is not None:
+                        consumed.add(m.obj.i)
+        for tok in sent:
+            if tok.pos_ in ("NOUN", "PROPN") and tok.i not in consumed and tok.i not in triggers:
+                nm = self.lexicon.match_noun(tok)
+                if nm is not None:
+                    triggers[tok.i] = _Trigger(tok, nm)
+        if not triggers:
+            return
+        # Drop triggers embedded in another trigger's argument; attach governors.
+        kept: list[_Trigger] = []
+        for trig in triggers.values():
+            if self._embedded(trig, triggers, consumed, sent, governors):
+                continue
+            if trig.match.entry.nominal and not self._nominal_ok(trig.token, triggers):
+                continue
+            self._govern(trig, governors)
+            kept.append(trig)
+        governing = {t.governor.i for t in kept if t.governor is not None}
+        kept = [t for t in kept if t.token.i not in governing]
+        for trig in kept:
+            event = self._build(trig, sent, index, state, article, published)
+            if event is not None:
+                yield event
+
+    def _embedded(self, trig: _Trigger, triggers: dict[int, _Trigger], consumed: set[int], sent: Span,
+                  governors: dict[int, Match]) -> bool:
+        tok = trig.token
+        steps = 0
+        lo, hi = sent.start, sent.end
+        while tok.dep_ != "ROOT" and steps < 8:
+            dep = tok.dep_
+            if dep not in _EMBED_DEPS:
+                return False
+            head = tok.head
+            if not lo <= head.i < hi:
+                return False
+            if dep == "xcomp" and head.i in governors:
+                return False
+            if head.i in triggers or head.i in consumed:
+                return True
+            tok = head
+            steps += 1
+        return False
+
+    def _nominal_ok(self, noun: Token, triggers: dict[int, _Trigger]) -> bool:
+        """A nominal event counts when it is the subject or object of a non-trigger verb, or a headline."""
+        if any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children):
+            return True
+        if noun.dep_ in ("nsubj", "nsubjpass", "ROOT", "appos"):
+            return True
+        if noun.dep_ == "dobj":
+            return noun.head.lemma_.lower() in self.lexicon.light
+        # "killed in an attack on a village": the attack is the event when its head verb is not a trigger.
+        if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.i not in triggers:
+            return noun.head.lower_ in ("in", "during")
+        return False
+
+    def _govern(self, trig: _Trigger, governors: dict[int, Match]) -> None:
+        tok = trig.token
+        for _ in range(3):
+            if tok.dep_ not in ("xcomp", "ccomp", "acomp") or tok.head.i not in governors:
+                break
+            head = tok.head
+            mode = governors[head.i].entry.governor
+            trig.governor = head
+            if mode in ("future", "intent"):
+                trig.aux.add("future")
+                trig.intent = True
+            elif mode == "expected":
+                trig.aux.add("future")
+            elif mode == "hypothetical":
+                trig.aux.add("hypothetical")
+            elif mode == "negative":
+                trig.negated_by_governor = True
+            tok = head
+
+    # ---------------------------------------------------------------- one event
+    def _build(self, trig: _Trigger, sent: Span, index: int, state: _DocState, article: Article,
+               published: date | None) -> Event | None:
+        entry = trig.match.entry
+        tok = trig.token
+        if entry.cameo is None:
+            return None
+        code = self.ontology.code(entry.cameo)
+        category = entry.category or code.category
+        if category is None:
+            return None
+        mode = entry.mode if entry.mode is not None else code.mode
+        confidence = 0.9
+
+        # The clause root whose subject, auxiliaries and negation apply: climb governors.
+        clause = trig.governor or tok
+        negated = _negated(tok) or (trig.governor is not None and _negated(trig.governor))
+        aux = set(trig.aux) | _aux_modes(tok) | (_aux_modes(trig.governor) if trig.governor is not None else set())
+        if any(a.lower_ in _FUTURE_AUX for a in _aux_tokens(tok, trig.governor)):
+            trig.intent = True
+
+        actors, recipients, place = self._participants(trig, state, entry.category or code.category or "")
+        speaker = state.speaker_at(tok.idx)
+        if speaker is not None:
+            for a in actors:
+                if a.actor.text.lower() in _FIRST_PERSON:
+                    a.actor = EventActor(text=a.actor.text, name=speaker.name, country=speaker.country,
+                                         sector=speaker.sector, start=a.actor.start, end=a.actor.end)
+        actors = [a for a in actors if a.actor.country or a.actor.name]
+        if not actors:
+            confidence -= 0.3
+        elif not all(a.direct for a in actors):
+            confidence -= 0.15
+        if recipients and not all(r.direct for r in recipients):
+            confidence -= 0.15
+        if entry.nominal:
+            confidence -= 0.1
+
+        # A quoted "we"/"I" is the speaker; events inside a quote carry the speaker's name.
+
+        # Symmetric events with only one side named take the other from the article's latest pair.
+        if "sym" in entry.flags:
+            if not recipients and len(actors) > 1:
+                recipients = actors[1:]
+                actors = actors[:1]
+            elif not recipients and len(actors) == 1:
+                partner = state.partner_of(actors[0].actor)
+                if partner is not None:
+                    recipients = [_Actor(partner, False)]
+                    confidence -= 0.15
+
+        # PLOVER: cooperation announced for the future is AGREE, material conflict THREATEN;
+        # a refused or negated future cooperation is REJECT.
+        cameo = code.code
+        if trig.negated_by_governor:
+            if category in _COOPERATIVE:
+                category, cameo, mode, negated = "REJECT", "120", None, False
+            else:
+                negated = True
+        if trig.intent and category in self.intent:
+            new_code = self.ontology.code(self.intent[category])
+            if negated and category in _COOPERATIVE:
+                category, cameo, mode, negated = "REJECT", "120", None, False
+            else:
+                category, cameo, mode = new_code.category or category, new_code.code, new_code.mode
+        elif trig.intent and negated and category == "AGREE":
+            category, cameo, mode, negated = "REJECT", "120", None, False
+        if "hypothetical" not in aux and _in_conditional(clause):
+            aux.add("hypothetical")
+
+        final = self.ontology.code(cameo)
+        words = [t.lower_ for t in _clause_tokens(clause, sent)]
+        when, stated = resolve_date(words, published, future="future" in aux)
+        if stated and when is not None and published is not None and (published - when).days > 730:
+            aux.add("historical")
+        if published is None:
+            when = None
+        context = list(final.context)
+        for t in sent:
+            tag = self.context_words.get(t.lemma_.lower())
+            if tag and tag not in context:
+                context.append(tag)
+
+        actor_list = [a.actor for a in actors]
+        recipient_list = [r.actor for r in recipients]
+        if not actor_list and not recipient_list:
+            return None
+        span = (sent.start_char, sent.end_char)
+        key = "|".join([article.article_id, f"{span[0]}:{span[1]}", category,
+                        ",".join(f"{a.country}:{a.name}" for a in actor_list),
+                        ",".join(f"{r.country}:{r.name}" for r in recipient_list)])
+        event_id = hashlib.blake2b(key.encode("utf-8"), digest_size=10).hexdigest()
+        return Event(
+            event_id=event_id,
+            article_id=article.article_id,
+            sentence_index=index,
+            sentence=sent.text,
+            span=span,
+            category=category,
+            cameo=final.code,
+            goldstein=final.goldstein,
+            quad_class=final.quad_class,
+            date=when.isoformat() if when else None,
+            mode=mode,
+            context=context,
+            actor=actor_list,
+            recipient=recipient_list,
+            negated=negated,
+            aux=sorted(aux),
+            confidence=round(max(0.05, min(1.0, confidence)), 2),
+            trigger=_trigger_text(trig),
+            location=place,
+            speaker=speaker.name if speaker is not None else None,
+        )
+
+    # ---------------------------------------------------------------- participants
+    def _participants(self, trig: _Trigger, state: _DocState, category: str
+                      ) -> tuple[list[_Actor], list[_Actor], str | None]:
+        entry = trig.match.entry
+        tok = trig.token
+        actors: list[_Actor] = []
+        recipients: list[_Actor] = []
+        if entry.nominal:
+            actors, recipients = self._nominal_participants(trig, state)
+        else:
+            names = state.names_actor
+            subj = _subject(trig.governor or tok, names) if trig.governor is not None else _subject(tok, names)
+            if subj is None and trig.governor is not None:
+                subj = _subject(tok, names)
+            passive_subj = next((c for c in tok.children if c.dep_ in _PASSIVE_SUBJ), None)
+            agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+            if agent is not None:
+                pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+                if pobj is not None:
+                    actors = state.resolve(pobj)
+                if passive_subj is not None and passive_subj.i != getattr(trig.match.obj, "i", -1):
+                    recipients = state.resolve(passive_subj)
+            elif subj is not None:
+                actors = state.resolve(subj)
+            elif passive_subj is not None and passive_subj.i != getattr(trig.match.obj, "i", -1):
+                recipients = state.resolve(passive_subj)
+            if not recipients:
+                recipients = self._verb_recipients(trig, state)
+            # Possessive on a light object is the actor when no subject was found ("Moscow's support").
+            if not actors and trig.match.obj is not None:
+                poss = next((c for c in trig.match.obj.children if c.dep_ == "poss"), None)
+                if poss is not None:
+                    actors = state.resolve(poss)
+        had_recipient_slot = bool(recipients)
+        place, place_actor = self._place(trig, state)
+        if not actors and place_actor is not None and entry.nominal and category in _DOMESTIC_DEFAULT:
+            # "Protests erupted in X": unnamed participants take their country from the place.
+            actors = [_Actor(EventActor(text=place_actor.text, name=None, country=place_actor.country,
+                                        start=place_actor.start, end=place_actor.end), False)]
+        # Unnamed groups ("authorities", "forces") take their country from the place.
+        for group in (actors, recipients):
+            for a in group:
+                if a.actor.country is None and place_actor is not None:
+                    a.actor = EventActor(text=a.actor.text, name=a.actor.name, country=place_actor.country,
+                                         sector=a.actor.sector, start=a.actor.start, end=a.actor.end)
+                    a.direct = False
+        actors = [a for a in actors if a.actor.country or a.actor.name or a.actor.text.lower() in _FIRST_PERSON]
+        recipients = [r for r in recipients if r.actor.country or r.actor.name]
+        actor_keys = {(a.actor.country, a.actor.name) for a in actors}
+        recipients = [r for r in recipients if (r.actor.country, r.actor.name) not in actor_keys]
+        if (not recipients and "place" in entry.flags and place_actor is not None
+                and place_actor.country not in {a.actor.country for a in actors}):
+            recipients = [_Actor(place_actor, False)]
+        if not recipients and not had_recipient_slot and not entry.nominal:
+            recipients = self._fallback_recipients(trig, state, actors)
+        # CAMEO/PLOVER convention: an event with no target named is domestic; its target is the
+        # place where it happens or else the actor's own country ("Algerians blocked roads").
+        if not recipients and "sym" not in entry.flags and actors and (
+            place_actor is not None or category in _DOMESTIC_DEFAULT
+        ):
+            home = place_actor if place_actor is not None else actors[0].actor
+            if home.country:
+                recipients = [_Actor(EventActor(text=home.text, name=None, country=home.country,
+                                                start=home.start, end=home.end), False)]
+        return _dedupe(actors), _dedupe(recipients), place
+
+    def _verb_recipients(self, trig: _Trigger, state: _DocState) -> list[_Actor]:
+        entry = trig.match.entry
+        tok = trig.token
+        obj = trig.match.obj
+        out: list[_Actor] = []
+        used_particles = {p.i for p in trig.match.particles}
+        # "called on X", "hand over to X": a particle that is a preposition carries the recipient.
+        for p in trig.match.particles:
+            for c in p.children:
+                if c.dep_ == "pobj":
+                    out += state.resolve(c)
+        if out:
+            return out
+        for c in tok.children:
+            if c.dep_ == "dative":
+                target = next((g for g in c.children if g.dep_ == "pobj"), c)
+                out += state.resolve(target)
+        if obj is None and "theme" not in entry.flags:
+            for c in tok.children:
+                if c.dep_ in ("dobj", "attr") and c.i not in used_particles:
+                    out += state.resolve(c)
+        if out:
+            return out
+        heads = [tok] + ([obj] if obj is not None else [])
+        if "theme" in entry.flags:
+            heads += [c for c in tok.children if c.dep_ == "dobj"]
+        for head in heads:
+            for c in head.children:
+                if c.dep_ == "prep" and c.lower_ in entry.preps and c.i not in used_particles:
+                    for pobj in c.children:
+                        if pobj.dep_ == "pobj":
+                            out += [a for a in state.resolve(pobj) if a.actor.country or a.actor.name]
+        if "theme" in entry.flags and not out:
+            for c in tok.children:
+                if c.dep_ == "dobj":
+                    out += [a for a in state.resolve(c) if state.is_actor_head(c)]
+        return out
+
+    def _nominal_participants(self, trig: _Trigger, state: _DocState) -> tuple[list[_Actor], list[_Actor]]:
+        noun = trig.token
+        entry = trig.match.entry
+        actors: list[_Actor] = []
+        recipients: list[_Actor] = []
+        for c in noun.children:
+            if c.dep_ in ("poss", "amod", "compound", "nmod") and state.mention_of(c) is not None:
+                actors += state.resolve(c)
+            elif c.dep_ == "prep" and c.lower_ == "by":
+                for pobj in c.children:
+                    if pobj.dep_ == "pobj":
+                        actors += state.resolve(pobj)
+            elif c.dep_ == "prep" and c.lower_ == "between":
+                for pobj in c.children:
+                    if pobj.dep_ == "pobj":
+                        both = state.resolve(pobj)
+                        actors += both[:1]
+                        recipients += both[1:]
+            elif c.dep_ == "prep" and c.lower_ in entry.preps:
+                for pobj in c.children:
+                    if pobj.dep_ == "pobj":
+                        recipients += [a for a in state.resolve(pobj) if a.actor.country or a.actor.name]
+        head = noun.head
+        if not actors and noun.dep_ == "dobj":
+            subj = _subject(head, state.names_actor)
+            if subj is not None:
+                actors = state.resolve(subj)
+        if not actors and noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+            # "staged a sit-in in protest against X": the protest is the subject's.
+            subj = _subject(head.head, state.names_actor)
+            if subj is not None:
+                actors = state.resolve(subj)
+        if noun.dep_ in ("nsubj",) and not recipients:
+            for c in head.children:
+                if c.dep_ == "dobj":
+                    recipients += state.resolve(c)
+        if not actors and noun.dep_ in ("dobj",) and "sym" not in entry.flags:
+            pass
+        return actors, recipients
+
+    def _place(self, trig: _Trigger, state: _DocState) -> tuple[str | None, EventActor | None]:
+        """The place where the event happens ("in Kharkiv"), as written and as an actor."""
+        heads = [trig.token]
+        if trig.match.obj is not None:
+            heads.append(trig.match.obj)
+        if trig.match.entry.nominal and trig.token.dep_ in ("nsubj", "nsubjpass"):
+            # "Protests erupted in X": the place hangs on the verb of which the event is the subject.
+            heads.append(trig.token.head)
+        heads += [c for c in trig.token.children if c.dep_ == "dobj"]
+        for head in heads:
+            for c in head.children:
+                if c.dep_ == "prep" and c.lower_ in ("in", "at", "near", "inside", "across", "over"):
+                    for pobj in c.children:
+                        if pobj.dep_ != "pobj":
+                            continue
+                        m = state.mention_of(pobj)
+                        if m is None or not m.country:
+                            # "in Odesa, Ukraine", "in the capital of X": look further into the phrase.
+                            inner = next((state.mention_of(g) for g in pobj.subtree
+                                          if (mg := state.mention_of(g)) is not None and mg.country
+                                          and mg.kind in _PLACE_KINDS), None)
+                            if inner is not None:
+                                return (m or inner).text, state.event_actor(inner)
+                        if m is not None and m.kind in _PLACE_KINDS and m.country:
+                            return m.text, state.event_actor(m)
+        return None, None
+
+    def _fallback_recipients(self, trig: _Trigger, state: _DocState, actors: list[_Actor]) -> list[_Actor]:
+        """First actor named inside the trigger's object clause ("rejected what X called Y's demands")."""
+        actor_countries = {a.actor.country for a in actors}
+        tok = trig.token
+        for c in tok.children:
+            if c.dep_ in ("dobj", "ccomp", "xcomp", "dative", "attr") or (
+                c.dep_ == "prep" and c.lower_ in trig.match.entry.preps
+            ):
+                for t in c.subtree:
+                    m = state.mention_of(t)
+                    if m is None or not m.country or m.country in actor_countries:
+                        continue
+                    if m.kind == "pronoun":
+                        continue
+                    return [_Actor(state.event_actor(m), False)]
+        return []
+
+
+# -------------------------------------------------------------------- doc-level state
+class _DocState:
+    """Mentions indexed by token, quotes by offset, and the article's latest bilateral pair."""
+
+    def __init__(self, doc: Doc, mentions: list[ActorMention], quotes: list[Quote]) -> None:
+        self.doc = doc
+        self.by_token: dict[int, ActorMention] = {}
+        for m in mentions:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None:
+                continue
+            for t in span:
+                # Prefer the longer mention when two overlap ("Iranian Foreign Minister Abbas Araghchi").
+                old = self.by_token.get(t.i)
+                if old is None or (old.end - old.start) < (m.end - m.start):
+                    self.by_token[t.i] = m
+        self.quotes = sorted(
+            (q for q in quotes if q.speaker is not None and q.speaker.name), key=lambda q: q.span[0]
+        )
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.pairs: list[list[EventActor]] = []
+        self.segment = (0, len(doc))
+
+    def mention_of(self, tok: Token) -> ActorMention | None:
+        return self.by_token.get(tok.i)
+
+    def names_actor(self, tok: Token) -> bool:
+        """Whether the noun phrase headed by ``tok`` names an actor with a country."""
+        return any(a.actor.country for a in self.resolve(tok))
+
+    def is_actor_head(self, tok: Token) -> bool:
+        m = self.by_token.get(tok.i)
+        return m is not None and m.kind not in ("place", None)
+
+    def event_actor(self, m: ActorMention) -> EventActor:
+        return EventActor(text=m.text, name=m.name, country=m.country, sector=m.sector, start=m.start, end=m.end)
+
+    def speaker_at(self, offset: int) -> Speaker | None:
+        for q in self.quotes:
+            if q.span[0] <= offset < q.span[1]:
+                return q.speaker
+            if q.span[0] > offset:
+                break
+        return None
+
+    def partner_of(self, actor: EventActor) -> EventActor | None:
+        """The other side of the nearest earlier pair of countries (for "a treaty was finalised")."""
+        if actor.start is None:
+            return None
+        countries: list[ActorMention] = []
+        for m in reversed(self.mentions):
+            if m.start >= actor.start or not m.country or m.kind == "pronoun":
+                continue
+            if m.country != actor.country and all(c.country != m.country for c in countries):
+                return self.event_actor(m)
+        return None
+
+    def resolve(self, tok: Token) -> list[_Actor]:
+        """Actors named by the noun phrase headed by ``tok``, conjuncts included."""
+        heads = [tok] + [c for c in tok.conjuncts if c.i > tok.i]
+        out: list[_Actor] = []
+        for head in heads:
+            # "the two ministers", "both sides", an unresolved "they": the latest bilateral pair.
+            pair_ref = head.lower_ == "both" or (head.lower_ == "they" and head.i not in self.by_token) or (
+                head.lemma_.lower() in _PAIR_NOUNS and head.tag_ in ("NNS", "NNPS")
+                and any(c.lower_ in ("two", "both") for c in head.children)
+            )
+            if pair_ref and self.pairs:
+                out += [_Actor(a, False) for a in self.pairs[-1]]
+                continue
+            found = self._resolve_head(head)
+            if found is not None:
+                out.append(found)
+        return out
+
+    def _resolve_head(self, head: Token) -> _Actor | None:
+        m = self.by_token.get(head.i)
+        if m is not None and not m.country and m.kind in ("group", "role", None):
+            # "guerrillas" with no country of its own: the demonym or place around it may name one.
+            better = self._modified(head)
+            return better if better is not None else _Actor(self.event_actor(m))
+        if m is None and head.lower_ in _FIRST_PERSON:
+            # Filled with the quote's speaker by the caller, or dropped.
+            return _Actor(EventActor(text=head.text, name=None, country=None, start=head.idx,
+                                     end=head.idx + len(head.text)))
+        if m is not None and m.kind != "place":
+            # A demonym or country inside a longer name of something else still names the actor.
+            return _Actor(self.event_actor(m))
+        if m is not None and m.kind == "place":
+            return _Actor(self.event_actor(m))
+        # Apposition first ("his Russian counterpart Sergey Lavrov"), then modifiers.
+        for c in head.children:
+            if c.dep_ == "appos":
+                found = self._resolve_head(c)
+                if found is not None:
+                    return found
+        found = self._modified(head)
+        if found is not None:
+            return found
+        if head.pos_ in ("NOUN", "PROPN"):
+            return _Actor(EventActor(text=head.text, name=None, country=None, start=head.idx,
+                                     end=head.idx + len(head.text)), False)
+        return None
+
+    def _modified(self, head: Token) -> _Actor | None:
+        """An actor named by the modifiers of a common noun ("Israeli strikes", "rebels in Ivory Coast")."""
+        # Demonyms and names on the noun before possessives ("his Jordanian counterpart").
+        for deps in (("amod", "compound", "nmod", "nummod"), ("poss",)):
+            for c in head.children:
+                if c.dep_ in deps:
+                    mm = self.by_token.get(c.i)
+                    if mm is not None and mm.country:
+                        return _Actor(self._group(head, mm), mm.kind != "pronoun")
+        for c in head.children:
+            if c.dep_ == "prep" and c.lower_ in ("of", "from", "in"):
+                for pobj in c.children:
+                    if pobj.dep_ == "pobj":
+                        mm = self.by_token.get(pobj.i)
+                        if mm is None or not mm.country:
+                            inner = self._resolve_head(pobj)
+                            if inner is not None and inner.actor.country:
+                                return _Actor(inner.actor, False)
+                            continue
+                        return _Actor(self._group(head, mm))
+        return None
+
+    def remember(self, event: Event) -> None:
+        """Keep the two sides of a bilateral event for later "the two ministers" references."""
+        sides = [a for a in event.actor + event.recipient if a.country]
+        if event.category in ("CONSULT", "AGREE") and len({a.country for a in sides}) == 2 and not event.negated:
+            self.pairs.append(sides)
+
+    def _group(self, head: Token, m: ActorMention) -> EventActor:
+        left = min(head.left_edge.idx, m.start)
+        end = head.idx + len(head.text)
+        return EventActor(text=self.doc.text[left:end], name=m.name, country=m.country, sector=m.sector,
+                          start=left, end=end)
+
+
+# -------------------------------------------------------------------- small parse helpers
+def _segments(doc: Doc) -> list[Span]:
+    """spaCy's sentences, also cut at blank lines (a headline without a full stop is its own sentence)."""
+    out: list[Span] = []
+    for sent in doc.sents:
+        start = sent.start
+        for tok in sent:
+            if tok.is_space and "\n" in tok.text and tok.i > start:
+                if any(not t.is_space for t in doc[start:tok.i]):
+                    out.append(doc[start:tok.i])
+                start = tok.i + 1
+        if start < sent.end and any(not t.is_space for t in doc[start:sent.end]):
+            out.append(doc[start:sent.end])
+    return out
+
+
+def _published(article: Article) -> date | None:
+    if not article.published:
+        return None
+    try:
+        return date.fromisoformat(article.published[:10])
+    except ValueError:
+        return None
+
+
+def _subject(tok: Token, names_actor: Callable[[Token], bool] | None = None) -> Token | None:
+    """The subject of ``tok``'s clause, climbing xcomp, conj and relative-clause chains.
+
+    A relative or participial clause takes the noun it modifies ("rebels who attacked") when
+    ``names_actor`` accepts that noun, else the subject of the clause around the noun ("issued a
+    declaration demanding ...").
+    """
+    cur = tok
+    for step in range(6):
+        for c in cur.children:
+            if c.dep_ in _SUBJ:
+                return c
+        # Raising: "Putin is expected to visit" — the passive subject of the governing verb.
+        if step:
+            for c in cur.children:
+                if c.dep_ in _PASSIVE_SUBJ:
+                    return c
+        if cur.dep_ in ("xcomp", "conj", "advcl", "acomp") and cur.head is not cur:
+            # "rebels who attacked": a relative clause's subject is the noun it modifies.
+            cur = cur.head
+            continue
+        if cur.dep_ in ("relcl", "acl"):
+            if names_actor is None or names_actor(cur.head):
+                return cur.head
+            cur = cur.head.head if cur.head.dep_ in ("dobj", "pobj", "attr") else cur.head
+            if cur.dep_ == "prep":
+                cur = cur.head
+            continue
+        break
+    return None
+
+
+def _aux_tokens(tok: Token, governor: Token | None) -> list[Token]:
+    out = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
+    if governor is not None:
+        out += [c for c in governor.children if c.dep_ in ("aux", "auxpass")]
+    # "said it would X and Y": conjuncts share the first verb's auxiliaries.
+    if tok.dep_ == "conj":
+        out += [c for c in tok.head.children if c.dep_ in ("aux", "auxpass")]
+    return out
+
+
+def _aux_modes(tok: Token | None) -> set[str]:
+    if tok is None:
+        return set()
+    modes: set[str] = set()
+    auxes = [c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")]
+    if tok.dep_ == "conj":
+        auxes += [c.lower_ for c in tok.head.children if c.dep_ in ("aux", "auxpass")]
+    if any(a in _FUTURE_AUX for a in auxes):
+        modes.add("future")
+    if any(a in _HYPOTHETICAL_AUX for a in auxes):
+        modes.add("hypothetical")
+    # "is going to visit"
+    if tok.head.lemma_ == "go" and tok.dep_ == "xcomp" and tok.head.tag_ == "VBG":
+        modes.add("future")
+    return modes
+
+
+def _negated(tok: Token) -> bool:
+    if any(c.dep_ == "neg" for c in tok.children):
+        return True
+    if tok.dep_ == "conj" and any(c.dep_ == "neg" for c in tok.head.children):
+        return False
+    return any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children)
+
+
+def _in_conditional(tok: Token) -> bool:
+    cur = tok
+    for _ in range(4):
+        if any(c.dep_ == "mark" and c.lower_ in _HYPOTHETICAL_MARKS for c in cur.children):
+            return True
+        if cur.dep_ in ("xcomp", "conj", "ccomp", "dobj", "pobj", "prep") and cur.head is not cur:
+            cur = cur.head
+            continue
+        break
+    return False
+
+
+def _clause_tokens(tok: Token, sent: Span) -> list[Token]:
+    """The trigger's clause without embedded clauses of its own (for dates)."""
+    out: list[Token] = []
+    stack = [tok]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        for c in t.children:
+            if c.dep_ in ("ccomp", "advcl", "relcl", "parataxis", "conj") and c.pos_ in ("VERB", "AUX"):
+                continue
+            stack.append(c)
+    # The clause of a reporting verb ("X said on Friday that ...") dates the report, close enough.
+    if tok.dep_ == "ccomp":
+        for c in tok.head.children:
+            if c.dep_ in ("npadvmod", "prep", "advmod"):
+                out += list(c.subtree)
+    return sorted(out, key=lambda t: t.i)
+
+
+def _trigger_text(trig: _Trigger) -> str:
+    toks = [trig.token, *trig.match.particles]
+    if trig.match.obj is not None:
+        toks.append(trig.match.obj)
+    return " ".join(t.text for t in sorted(toks, key=lambda t: t.i))
+
+
+def _dedupe(items: list[_Actor]) -> list[_Actor]:
+    seen: set[tuple[str | None, str | None, int | None]] = set()
+    out: list[_Actor] = []
+    for a in items:
+        key = (a.actor.country, a.actor.name, a.actor.start)
+        if key not in seen:
+            seen.add(key)
+            out.append(a)
+    return out

@@ -1,0 +1,213 @@
+"""The event lexicon: trigger words (verbs, phrasal and light-verb forms, nominal events) → CAMEO codes.
+
+The entries live in ``events/data/lexicon.tsv`` (its header documents the pattern syntax); this
+module parses them once into lookups keyed by lemma, so the coder does one dictionary lookup per
+token and then checks a handful of candidate entries against the token's children.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+DEFAULT_PREPS = ("with", "to", "against", "on", "at", "for", "from", "into")
+
+# Dependency labels under which a particle or preposition of a phrasal verb hangs.
+_PARTICLE_DEPS = frozenset({"prt", "prep", "advmod", "agent", "dative"})
+# Dependency labels of a light verb's object (passives: "sanctions were imposed").
+_OBJECT_DEPS = frozenset({"dobj", "nsubjpass", "attr", "oprd", "pobj", "npadvmod", "compound"})
+
+
+@dataclass(frozen=True)
+class LexEntry:
+    """One lexicon row."""
+
+    pattern: str
+    head: str
+    nominal: bool
+    particles: tuple[str, ...]
+    objects: frozenset[str]
+    compounds: tuple[str, ...]
+    cameo: str | None
+    category: str | None
+    mode: str | None
+    flags: frozenset[str]
+    preps: tuple[str, ...]
+
+    @property
+    def governor(self) -> str | None:
+        """The aux mode this entry gives to the event it governs, or None for an event trigger."""
+        for flag in self.flags:
+            if flag.startswith("gov:"):
+                return flag[4:]
+        return None
+
+    @property
+    def specificity(self) -> int:
+        return len(self.particles) + 2 * bool(self.objects) + len(self.compounds)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A lexicon entry matched at a token, with the light-verb object and particles it used."""
+
+    entry: LexEntry
+    obj: Token | None
+    particles: tuple[Token, ...]
+
+
+class Lexicon:
+    """Trigger lookups keyed by lower-case lemma."""
+
+    def __init__(self, entries: list[LexEntry]) -> None:
+        self.entries = entries
+        self.verbs: dict[str, list[LexEntry]] = {}
+        self.nouns: dict[str, list[LexEntry]] = {}
+        # Light verbs ("launch", "stage") are no events; a nominal event as their object is.
+        self.light: frozenset[str] = frozenset(e.head for e in entries if "light" in e.flags)
+        for entry in entries:
+            if "light" in entry.flags:
+                continue
+            table = self.nouns if entry.nominal else self.verbs
+            table.setdefault(entry.head, []).append(entry)
+        for table in (self.verbs, self.nouns):
+            for candidates in table.values():
+                candidates.sort(key=lambda e: -e.specificity)
+
+    def match_verb(self, token: Token) -> Match | None:
+        """The most specific verb entry whose particles and object are present at ``token``."""
+        candidates = self.verbs.get(token.lemma_.lower()) or self._by_form(token.lower_)
+        if not candidates:
+            return None
+        for entry in candidates:
+            particles: list[Token] = []
+            ok = True
+            for word in entry.particles:
+                found = next(
+                    (c for c in token.children if c.dep_ in _PARTICLE_DEPS and c.lower_ == word), None
+                )
+                if found is None:
+                    ok = False
+                    break
+                particles.append(found)
+            if not ok:
+                continue
+            obj = None
+            if entry.objects:
+                obj = _find_object(token, entry.objects)
+                if obj is None:
+                    continue
+            return Match(entry, obj, tuple(particles))
+        return None
+
+    def _by_form(self, form: str) -> list[LexEntry] | None:
+        """Entries for an inflected form the lemmatiser got wrong ("staged" → "stag")."""
+        for suffix, repl in (("ied", "y"), ("ies", "y"), ("ed", "e"), ("ed", ""), ("d", ""), ("ing", "e"),
+                             ("ing", ""), ("es", ""), ("s", "")):
+            if form.endswith(suffix) and len(form) > len(suffix) + 2:
+                found = self.verbs.get(form[: -len(suffix)] + repl)
+                if found:
+                    return found
+        return None
+
+    def match_noun(self, token: Token) -> Match | None:
+        """The most specific nominal entry at ``token`` (compounds such as "air strike" checked)."""
+        candidates = self.nouns.get(token.lemma_.lower())
+        if not candidates:
+            return None
+        modifiers = {c.lower_ for c in token.children if c.dep_ in ("compound", "amod", "nmod")}
+        for entry in candidates:
+            if all(word in modifiers for word in entry.compounds):
+                return Match(entry, None, ())
+        return None
+
+
+def _find_object(token: Token, lemmas: frozenset[str]) -> Token | None:
+    for child in token.children:
+        if child.dep_ in _OBJECT_DEPS and child.lemma_.lower() in lemmas:
+            return child
+        # "held a round of talks", "voiced strong support": look one level down through of-phrases.
+        if child.dep_ in ("dobj", "nsubjpass"):
+            for grand in child.children:
+                if grand.dep_ == "prep" and grand.lower_ == "of":
+                    for pobj in grand.children:
+                        if pobj.lemma_.lower() in lemmas:
+                            return pobj
+        # "carried out an attack": the object may hang on the particle's verb through a prep.
+        if child.dep_ == "prt":
+            continue
+    return None
+
+
+def _parse(text: str) -> list[LexEntry]:
+    entries: list[LexEntry] = []
+    header_seen = False
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if not header_seen:
+            header_seen = True
+            continue
+        cols += [""] * (6 - len(cols))
+        pattern, cameo, category, mode, flags, preps = (c.strip() for c in cols[:6])
+        nominal = pattern.startswith("n:")
+        words = pattern[2:].split() if nominal else pattern.split()
+        objects: set[str] = set()
+        particles: list[str] = []
+        compounds: tuple[str, ...] = ()
+        if nominal:
+            head, compounds = words[-1], tuple(words[:-1])
+        else:
+            head = words[0]
+            for word in words[1:]:
+                if word.startswith("+"):
+                    objects.update(word[1:].split("|"))
+                else:
+                    particles.append(word)
+        entries.append(
+            LexEntry(
+                pattern=pattern,
+                head=head,
+                nominal=nominal,
+                particles=tuple(particles),
+                objects=frozenset(objects),
+                compounds=compounds,
+                cameo=None if cameo in ("", "-") else cameo,
+                category=None if category in ("", "-") else category,
+                mode=None if mode in ("", "-") else mode,
+                flags=frozenset(f for f in flags.split() if f != "-"),
+                preps=tuple(p for p in preps.split(",") if p) or DEFAULT_PREPS,
+            )
+        )
+    return entries
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """The packaged lexicon, parsed once per process."""
+    text = resources.files("communique.events").joinpath("data", "lexicon.tsv").read_text("utf-8")
+    return Lexicon(_parse(text))
+
+
+def _read_pairs(name: str) -> dict[str, str]:
+    text = resources.files("communique.events").joinpath("data", name).read_text("utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return {row[0].strip(): row[1].strip() for row in rows[1:] if len(row) >= 2}
+
+
+@lru_cache(maxsize=1)
+def intent_codes() -> dict[str, str]:
+    """Category → CAMEO code of the same action announced for the future (``intent.tsv``)."""
+    return _read_pairs("intent.tsv")
+
+
+@lru_cache(maxsize=1)
+def context_words() -> dict[str, str]:
+    """Lemma → PLOVER context tag (``contexts.tsv``)."""
+    return _read_pairs("contexts.tsv")

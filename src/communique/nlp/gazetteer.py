@@ -1,0 +1,204 @@
+"""A token trie over every name in the knowledge base, built once per knowledge base.
+
+Names are split into tokens the way spaCy's English tokenizer splits them (plain words by
+spaces; names with punctuation such as "U.S." or "Bosnia-Herzegovina" through a blank English
+tokenizer), lower-cased, and stored in nested dicts. Matching a document walks the trie from
+each token: one dict lookup per token, so the cost does not grow with the size of the base.
+Matching ignores case, then ``case_ok`` rejects a capitalised name written in lower case
+("us" is not "US"), while headlines in capitals still match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from communique.knowledge import KnowledgeBase
+
+# Ranks: which reading of an ambiguous name wins (lower first).
+RANK = {"person": 0, "organisation": 1, "country": 2, "seat": 2, "capital": 3, "demonym": 4,
+        "surname": 5, "place": 6}
+
+_PLAIN = re.compile(r"^[^\W\d_]+(?: [^\W\d_]+)*$")
+# Letters joined by hyphens: spaCy's infix rule splits "Mazar-i-Sharif" at each hyphen.
+_HYPHENATED = re.compile(r"^[^\W\d_]+(?:[ -][^\W\d_]+)*$")
+_HYPHEN_SPLIT = re.compile(r"(-)| ")
+_LEAF = ""  # dict key holding the entries that end at a node (no token is the empty string)
+
+
+class Entry(NamedTuple):
+    """One reading of a name: what it refers to."""
+
+    kind: str  # person, surname, organisation, country, seat, capital, demonym, group, place
+    name: str
+    country: str | None
+    sector: str | None = None
+    pattern: tuple[str, ...] = ()
+    population: int = 0
+    place_kind: str | None = None
+    actor_id: str | None = None
+
+    @property
+    def rank(self) -> int:
+        return RANK.get(self.kind, 9)
+
+
+@dataclass(frozen=True)
+class RoleEntry:
+    """A role-trie reading: a title, role or group noun."""
+
+    term: str
+    kind: str  # title | role | group
+    sector: str | None
+    canonical_role: str | None
+
+
+class Trie:
+    """Nested-dict token trie mapping lower-cased token sequences to their entries."""
+
+    def __init__(self) -> None:
+        self.root: dict[str, Any] = {}
+
+    def add(self, tokens: Sequence[str], value: Any) -> None:
+        node = self.root
+        for tok in tokens:
+            node = node.setdefault(tok.lower(), {})
+        node.setdefault(_LEAF, []).append(value)
+
+    def matches_at(self, lowers: Sequence[str], i: int, limit: int = 12) -> list[tuple[int, list[Any]]]:
+        """(end, values) of every name starting at token ``i``, longest first."""
+        node = self.root.get(lowers[i])
+        if node is None:
+            return []
+        found: list[tuple[int, list[Any]]] = []
+        j = i + 1
+        while True:
+            leaf = node.get(_LEAF)
+            if leaf:
+                found.append((j, leaf))
+            if j >= len(lowers) or j - i >= limit:
+                break
+            node = node.get(lowers[j])
+            if node is None:
+                break
+            j += 1
+        found.reverse()
+        return found
+
+
+def case_ok(texts: Sequence[str], pattern: Sequence[str]) -> bool:
+    """A capitalised pattern token must not be written in lower case."""
+    return all(p[:1].islower() or not t[:1].islower() for t, p in zip(texts, pattern, strict=False))
+
+
+@dataclass
+class Gazetteer:
+    """The knowledge base's names (``names``) and role words (``roles``) as token tries."""
+
+    names: Trie
+    roles: Trie
+    role_words: frozenset[str]
+
+
+def gazetteer(kb: KnowledgeBase) -> Gazetteer:
+    """The gazetteer of ``kb``, built on first use and cached on the knowledge base."""
+    cached = kb.cache.get("gazetteer")
+    if cached is None:
+        cached = kb.cache["gazetteer"] = _build(kb)
+    return cached  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> Any:
+    import spacy
+
+    return spacy.blank("en").tokenizer
+
+
+def tokenize_names(names: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Token tuples of names, split as spaCy's English tokenizer splits them."""
+    out: dict[str, tuple[str, ...]] = {}
+    hard: list[str] = []
+    for name in names:
+        if name in out:
+            continue
+        if _PLAIN.match(name):
+            out[name] = tuple(name.split(" "))
+        elif _HYPHENATED.match(name):
+            out[name] = tuple(t for t in _HYPHEN_SPLIT.split(name) if t)
+        else:
+            hard.append(name)
+    if hard:
+        tok = _tokenizer()
+        for name, doc in zip(hard, tok.pipe(hard), strict=True):
+            out[name] = tuple(t.text for t in doc if not t.is_space)
+    return out
+
+
+def _build(kb: KnowledgeBase) -> Gazetteer:
+    # (name, kind, display name, country, sector, population, place kind, actor id)
+    pending: list[tuple[str, str, str, str | None, str | None, int, str | None, str | None]] = []
+    add = pending.append
+    for c in kb.countries.values():
+        for n in (c.name, *c.aliases):
+            add((n, "country", c.name, c.code, None, 0, None, None))
+        singular = {d.lower() for d in c.demonyms}
+        for d in c.demonyms:
+            low = d.lower()
+            plural = low.endswith("s") and (low[:-1] in singular or low[:-2] in singular)
+            add((d, "group" if plural else "demonym", c.name, c.code, None, 0, None, None))
+        for cap in c.capitals:
+            add((cap, "capital", cap, c.code, "GOV", 0, None, None))
+        for seat, sector in c.seats:
+            add((seat, "seat", seat, c.code, sector, 0, None, None))
+    for o in kb.organisations.values():
+        for n in (o.name, *o.aliases):
+            add((n, "organisation", o.name, o.actor_country, o.sector, 0, None, o.code))
+    for off in kb.officials:
+        for n in {off.name, *off.aliases}:
+            kind = "person" if " " in n.strip() else "surname"
+            add((n, kind, off.name, off.country, off.sector, 0, None, None))
+        add((off.last_name, "surname", off.name, off.country, off.sector, 0, None, None))
+    for p in kb.places:
+        add((p.name, "place", p.name, p.country, None, p.population, p.kind, None))
+
+    tokens = tokenize_names({" ".join(row[0].split()) for row in pending})
+    names = Trie()
+    seen: set[tuple[Any, ...]] = set()
+    for name, kind, display, country, sector, population, place_kind, actor_id in pending:
+        toks = tokens.get(" ".join(name.split()))
+        if not toks:
+            continue
+        # Several terms of one official share a name: keep one entry per reading.
+        key = (kind, display, country, toks)
+        if key in seen:
+            continue
+        seen.add(key)
+        names.add(toks, Entry(kind, display, country, sector, toks, population, place_kind, actor_id))
+    for node_entries in _leaves(names.root):
+        node_entries.sort(key=lambda e: (e.rank, -e.population))
+
+    roles = Trie()
+    role_words: set[str] = set()
+    role_tokens = tokenize_names(kb.roles)
+    for term, role in kb.roles.items():
+        toks = role_tokens[term]
+        roles.add(toks, RoleEntry(term, role.kind, role.sector, role.canonical_role))
+        if role.kind != "group":
+            role_words.update(t.lower() for t in toks)
+    return Gazetteer(names=names, roles=roles, role_words=frozenset(role_words))
+
+
+def _leaves(node: dict[str, Any]) -> Iterable[list[Any]]:
+    stack = [node]
+    while stack:
+        cur = stack.pop()
+        for key, child in cur.items():
+            if key == _LEAF:
+                yield child
+            else:
+                stack.append(child)

@@ -1,0 +1,374 @@
+"""Online story clustering: each arriving article joins a story or opens one.
+
+``StoryClusterer.add(article, actors=None)``:
+
+1. counts the article's terms into the running document frequencies and builds its TF-IDF
+   vector (``vectors.py``: title words weighted, stop words dropped);
+2. scores it against every story whose time span is within ``window_days`` of the article's date
+   (all stories when the window is off or either side is undated). The score is the cosine between
+   the article and the story centroid (the sum of its members' vectors); when both the article and
+   the story have actors, ``actor_weight`` of the score is the overlap of their actor sets;
+3. joins the best story when the score reaches ``threshold``, else opens a new story;
+4. when the article also reaches ``threshold`` with other stories, and one of them is as close to
+   the joined story as ``merge_threshold`` (centroid cosine), the two merge: the article bridged
+   them. The older story keeps its id; the younger id stays resolvable (``resolve``).
+
+Member vectors are built with the statistics of the moment they arrive. While few articles have
+been seen those statistics are poor, so whenever the document count doubles every member vector is
+rebuilt with the current statistics (amortised O(N log N)).
+
+Story ids are stable: ``"st-"`` plus 12 hex digits of the SHA-1 of the story's first article id.
+The clusterer persists with ``to_bytes``/``from_bytes`` or ``save``/``load``: a versioned msgpack
+document with the settings, the term counts, every article's term weights and each story's
+members and centroid, so a reloaded clusterer continues exactly where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+import msgspec
+
+from communique.dedup.events import article_source
+from communique.dedup.persist import read_state, write_atomic
+from communique.errors import StoreError
+from communique.pipeline import article_date
+from communique.records import Article, Story
+from communique.stories.vectors import TermStats, Vector, dot, term_weights
+
+FORMAT_VERSION = 1
+_MAGIC = "communique.stories.StoryClusterer"
+# Rebuild member vectors once the corpus is this many times larger than at the last rebuild.
+_REFRESH_GROWTH = 2.0
+_LEAD_CHARS = 120
+
+
+class _Doc(msgspec.Struct, kw_only=True):
+    article_id: str
+    story: str
+    day: int | None
+    source: str
+    title: str | None
+    lead: str
+    tf: dict[str, float]
+    actors: list[str]
+    events: list[str]
+    vector: dict[str, float]
+
+
+class _Cluster(msgspec.Struct, kw_only=True):
+    story_id: str
+    seq: int
+    members: list[str]
+    centroid: dict[str, float]
+    first_day: int | None = None
+    last_day: int | None = None
+    actors: dict[str, int] = msgspec.field(default_factory=dict)
+
+
+class _State(msgspec.Struct, kw_only=True):
+    magic: str
+    version: int
+    window_days: float | None
+    threshold: float
+    merge_threshold: float
+    title_weight: float
+    actor_weight: float
+    max_terms: int | None
+    bridge: float
+    n_docs: int
+    df: dict[str, int]
+    refreshed_at: int
+    docs: list[_Doc]
+    clusters: list[_Cluster]
+    aliases: dict[str, str]
+
+
+def story_id_for(article_id: str) -> str:
+    """The stable id of a story whose first article is ``article_id``."""
+    return "st-" + hashlib.sha1(article_id.encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
+
+
+def _lead(text: str) -> str:
+    first = " ".join(text.split())[:_LEAD_CHARS]
+    return first.rsplit(" ", 1)[0] + "…" if len(text) > _LEAD_CHARS and " " in first else first
+
+
+def _add_into(target: dict[str, float], vector: Vector, sign: float = 1.0) -> None:
+    for term, weight in vector.items():
+        target[term] = target.get(term, 0.0) + sign * weight
+
+
+class StoryClusterer:
+    """Incremental story clustering with a time window (see the module docstring)."""
+
+    def __init__(
+        self,
+        window_days: float | None = 3,
+        threshold: float = 0.3,
+        merge_threshold: float | None = None,
+        title_weight: float = 2.0,
+        actor_weight: float = 0.2,
+        max_terms: int | None = None,
+        bridge: float = 0.5,
+    ) -> None:
+        if not 0.0 < threshold <= 1.0:
+            raise ValueError(f"threshold must be in (0, 1], got {threshold}")
+        if window_days is not None and window_days < 0:
+            raise ValueError(f"window_days must be at least 0 or None, got {window_days}")
+        self.window_days = window_days
+        self.threshold = threshold
+        self.merge_threshold = threshold if merge_threshold is None else merge_threshold
+        self.title_weight = title_weight
+        self.actor_weight = actor_weight
+        self.max_terms = max_terms
+        self.bridge = bridge
+        self._stats = TermStats()
+        self._refreshed_at = 1
+        self._docs: dict[str, _Doc] = {}
+        self._clusters: dict[str, _Cluster] = {}
+        self._aliases: dict[str, str] = {}
+        self._next_seq = 0
+
+    # -- adding -------------------------------------------------------------------------------
+
+    def add(
+        self,
+        article: Article,
+        actors: Iterable[str] | None = None,
+        events: Iterable[str] | None = None,
+        weights: dict[str, float] | None = None,
+    ) -> str:
+        """Put ``article`` in a story; return the story id.
+
+        ``actors`` are the country/organisation codes its analysis found (extra evidence and the
+        story's actor list); ``events`` the ids of its events, listed on the story. ``weights`` are
+        the article's ``term_weights`` when already computed (evaluation re-clusters the same
+        articles many times). An article id already added returns its current story unchanged.
+        """
+        known = self._docs.get(article.article_id)
+        if known is not None:
+            return self.resolve(known.story)
+        tf = weights if weights is not None else term_weights(article.text, article.title, self.title_weight)
+        self._stats.add(tf)
+        if self._stats.n_docs >= _REFRESH_GROWTH * self._refreshed_at:
+            self._refresh()
+        day = article_date(article)
+        doc = _Doc(
+            article_id=article.article_id,
+            story="",
+            day=day.toordinal() if day else None,
+            source=article_source(article),
+            title=(article.title or "").strip() or None,
+            lead=_lead(article.text),
+            tf=tf,
+            actors=sorted({a for a in actors or () if a}),
+            events=list(events or ()),
+            vector=self._stats.vector(tf, self.max_terms),
+        )
+        scored = sorted(
+            ((self._score(doc, c), c.story_id) for c in self._candidates(doc.day)), reverse=True
+        )
+        if scored and scored[0][0] >= self.threshold:
+            target = self._clusters[scored[0][1]]
+        else:
+            target = _Cluster(story_id=story_id_for(doc.article_id), seq=self._next_seq, members=[], centroid={})
+            self._next_seq += 1
+            self._clusters[target.story_id] = target
+        self._join(target, doc)
+        # Stories the article is close to may now be one story with the one it joined.
+        for score, other_id in scored:
+            if score < self.bridge * self.threshold:
+                break
+            other = self._clusters.get(other_id)
+            if other is not None and other is not target and self._linkage(target, other) >= self.merge_threshold:
+                target = self._merge(target, other)
+        return target.story_id
+
+    def add_many(self, articles: Iterable[Article]) -> list[str]:
+        """Add articles in order (no actors); one story id per article."""
+        return [self.add(article) for article in articles]
+
+    def _candidates(self, day: int | None) -> Iterable[_Cluster]:
+        if self.window_days is None or day is None:
+            return list(self._clusters.values())
+        return [
+            c
+            for c in self._clusters.values()
+            if c.first_day is None
+            or c.last_day is None
+            or (c.first_day - self.window_days <= day <= c.last_day + self.window_days)
+        ]
+
+    def _score(self, doc: _Doc, cluster: _Cluster) -> float:
+        # Average linkage: the mean cosine between the article and the story's members. (A cosine
+        # with the centroid favours big stories, whose centroid is broad, and lets them snowball.)
+        score = dot(doc.vector, cluster.centroid) / len(cluster.members)
+        if self.actor_weight and doc.actors and cluster.actors:
+            shared = sum(1 for a in doc.actors if a in cluster.actors)
+            overlap = shared / len(set(doc.actors) | set(cluster.actors))
+            # Shared actors raise the score by up to ``actor_weight``, disjoint ones lower it as much.
+            score *= 1.0 + self.actor_weight * (2.0 * overlap - 1.0)
+        return score
+
+    @staticmethod
+    def _linkage(a: _Cluster, b: _Cluster) -> float:
+        """Average linkage between two stories: the mean cosine over pairs of their members."""
+        return dot(a.centroid, b.centroid) / (len(a.members) * len(b.members))
+
+    def _join(self, cluster: _Cluster, doc: _Doc) -> None:
+        doc.story = cluster.story_id
+        self._docs[doc.article_id] = doc
+        cluster.members.append(doc.article_id)
+        _add_into(cluster.centroid, doc.vector)
+        if doc.day is not None:
+            cluster.first_day = doc.day if cluster.first_day is None else min(cluster.first_day, doc.day)
+            cluster.last_day = doc.day if cluster.last_day is None else max(cluster.last_day, doc.day)
+        for actor in doc.actors:
+            cluster.actors[actor] = cluster.actors.get(actor, 0) + 1
+
+    def _merge(self, a: _Cluster, b: _Cluster) -> _Cluster:
+        # The story that started first keeps its id, so ids users saw earlier stay valid.
+        keep, gone = (a, b) if a.seq <= b.seq else (b, a)
+        del self._clusters[gone.story_id]
+        self._aliases[gone.story_id] = keep.story_id
+        for article_id in gone.members:
+            doc = self._docs[article_id]
+            self._join(keep, doc)
+        return keep
+
+    def _refresh(self) -> None:
+        """Rebuild every member vector and centroid with the current term statistics."""
+        self._refreshed_at = self._stats.n_docs
+        for doc in self._docs.values():
+            doc.vector = self._stats.vector(doc.tf, self.max_terms)
+        for cluster in self._clusters.values():
+            cluster.centroid = {}
+            for article_id in cluster.members:
+                _add_into(cluster.centroid, self._docs[article_id].vector)
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def resolve(self, story_id: str) -> str:
+        """The current id of a story (a merged story answers with the id of the one it joined)."""
+        seen = set()
+        while story_id in self._aliases and story_id not in seen:
+            seen.add(story_id)
+            story_id = self._aliases[story_id]
+        return story_id
+
+    def story_of(self, article_id: str) -> str | None:
+        """The current story id of an added article, or None."""
+        doc = self._docs.get(article_id)
+        return self.resolve(doc.story) if doc else None
+
+    def assignments(self) -> dict[str, str]:
+        """Article id → current story id, for every added article."""
+        return {a: self.resolve(d.story) for a, d in self._docs.items()}
+
+    def stories(self, since: date | None = None) -> list[Story]:
+        """Every story (ending on or after ``since`` when given), biggest first."""
+        out = []
+        for cluster in self._clusters.values():
+            if since is not None and cluster.last_day is not None and cluster.last_day < since.toordinal():
+                continue
+            out.append(self._story(cluster))
+        out.sort(key=lambda s: (-s.n_reports, s.start or "", s.story_id))
+        return out
+
+    def _story(self, cluster: _Cluster) -> Story:
+        docs = [self._docs[a] for a in cluster.members]
+        central = max(docs, key=lambda d: (d.title is not None, dot(d.vector, cluster.centroid)))
+        actor_counts = Counter(cluster.actors)
+        return Story(
+            story_id=cluster.story_id,
+            title=central.title or central.lead,
+            start=date.fromordinal(cluster.first_day).isoformat() if cluster.first_day else None,
+            end=date.fromordinal(cluster.last_day).isoformat() if cluster.last_day else None,
+            articles=list(cluster.members),
+            actors=[a for a, _ in sorted(actor_counts.items(), key=lambda kv: (-kv[1], kv[0]))],
+            events=[e for d in docs for e in d.events],
+            n_reports=len(docs),
+            n_sources=len({d.source for d in docs}),
+        )
+
+    # -- persistence --------------------------------------------------------------------------
+
+    def to_bytes(self) -> bytes:
+        """The clusterer as a versioned msgpack document (see the module docstring)."""
+        return msgspec.msgpack.encode(
+            _State(
+                magic=_MAGIC,
+                version=FORMAT_VERSION,
+                window_days=self.window_days,
+                threshold=self.threshold,
+                merge_threshold=self.merge_threshold,
+                title_weight=self.title_weight,
+                actor_weight=self.actor_weight,
+                max_terms=self.max_terms,
+                bridge=self.bridge,
+                n_docs=self._stats.n_docs,
+                df=dict(self._stats.df),
+                refreshed_at=self._refreshed_at,
+                docs=list(self._docs.values()),
+                clusters=list(self._clusters.values()),
+                aliases=self._aliases,
+            )
+        )
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> StoryClusterer:
+        """Rebuild a clusterer written by ``to_bytes``; StoreError when the data is not one."""
+        try:
+            state = msgspec.msgpack.decode(data, type=_State)
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            raise StoreError(f"story clusterer: not a readable state ({exc})") from exc
+        if state.magic != _MAGIC:
+            raise StoreError("story clusterer: not a communique story state")
+        if state.version != FORMAT_VERSION:
+            raise StoreError(f"story clusterer: format version {state.version}, expected {FORMAT_VERSION}")
+        clusterer = cls(
+            window_days=state.window_days,
+            threshold=state.threshold,
+            merge_threshold=state.merge_threshold,
+            title_weight=state.title_weight,
+            actor_weight=state.actor_weight,
+            max_terms=state.max_terms,
+            bridge=state.bridge,
+        )
+        clusterer._stats = TermStats(state.n_docs, state.df)
+        clusterer._refreshed_at = state.refreshed_at
+        clusterer._docs = {d.article_id: d for d in state.docs}
+        clusterer._clusters = {c.story_id: c for c in state.clusters}
+        clusterer._aliases = dict(state.aliases)
+        clusterer._next_seq = max((c.seq for c in state.clusters), default=-1) + 1
+        return clusterer
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the state to ``path`` atomically."""
+        write_atomic(path, self.to_bytes())
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> StoryClusterer:
+        """Read a state written by ``save``."""
+        return cls.from_bytes(read_state(path, "story state"))
+
+
+def cluster_stories(
+    articles: Sequence[Article],
+    actors: dict[str, list[str]] | None = None,
+    clusterer: StoryClusterer | None = None,
+) -> list[Story]:
+    """Cluster ``articles`` in order of publication (undated last) and return the stories."""
+    clusterer = clusterer or StoryClusterer()
+    ordered = sorted(articles, key=lambda a: (a.published is None, a.published or ""))
+    for article in ordered:
+        clusterer.add(article, (actors or {}).get(article.article_id))
+    return clusterer.stories()

@@ -1,0 +1,169 @@
+"""The actor recogniser on articles written for these tests, with the packaged knowledge base."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from communique.nlp.actors import recognise_actors
+
+MEETING = (
+    "Iranian Foreign Minister Abbas Araghchi travelled to Moscow on Tuesday for talks with his "
+    "Russian counterpart Sergey Lavrov, officials in both capitals said.\n\n"
+    "Araghchi carried a letter from Ayatollah Ali Khamenei to President Vladimir Putin. He told "
+    "reporters that Iran and Russia would not bow to pressure from the United States.\n\n"
+    "Lavrov said the two sides had also discussed the war in Gaza and Israel's operations there. "
+    "The Russian minister added that Moscow wanted the fighting to stop."
+)
+
+
+@pytest.fixture(scope="module")
+def meeting(pipeline):
+    doc = pipeline.nlp(MEETING)
+    return recognise_actors(doc, pipeline.kb, date(2025, 4, 18))
+
+
+def find(mentions, text, nth=0):
+    hits = [m for m in mentions if m.text == text]
+    assert len(hits) > nth, f"no mention {text!r} in {[m.text for m in mentions]}"
+    return hits[nth]
+
+
+def test_spans_point_at_the_words(meeting):
+    assert meeting, "no actors found"
+    assert [m.start for m in meeting] == sorted(m.start for m in meeting)
+    for m in meeting:
+        assert MEETING[m.start:m.end] == m.text
+
+
+def test_titled_officials_resolve_to_country_and_government(meeting):
+    araghchi = find(meeting, "Abbas Araghchi")
+    assert (araghchi.name, araghchi.country, araghchi.sector, araghchi.kind) == ("Abbas Araghchi", "IRN", "GOV", "person")
+    lavrov = find(meeting, "Sergey Lavrov")
+    assert (lavrov.name, lavrov.country, lavrov.sector) == ("Sergey Lavrov", "RUS", "GOV")
+    assert find(meeting, "Vladimir Putin").country == "RUS"
+    assert find(meeting, "Ali Khamenei").country == "IRN"
+
+
+def test_title_words_are_not_separate_actors(meeting):
+    assert not [m for m in meeting if m.text in ("Iranian", "Russian")]
+
+
+def test_later_surnames_are_the_same_person(meeting):
+    assert find(meeting, "Araghchi").name == "Abbas Araghchi"
+    assert find(meeting, "Lavrov").name == "Sergey Lavrov"
+
+
+def test_pronoun_and_role_references(meeting):
+    his = find(meeting, "his")
+    assert his.kind == "pronoun" and his.name == "Abbas Araghchi"
+    he = find(meeting, "He")
+    assert he.name == "Abbas Araghchi"  # the subject before, not the nearest name (Putin)
+    minister = find(meeting, "The Russian minister")
+    assert (minister.kind, minister.name, minister.country) == ("role", "Sergey Lavrov", "RUS")
+
+
+def test_countries_places_and_metonyms(meeting):
+    assert (find(meeting, "Iran").kind, find(meeting, "Iran").country) == ("country", "IRN")
+    assert find(meeting, "Russia").country == "RUS"
+    assert find(meeting, "United States").country == "USA"
+    assert find(meeting, "Israel").country == "ISR"
+    gaza = find(meeting, "Gaza")
+    assert (gaza.kind, gaza.country) == ("place", "PSE")
+    travel = find(meeting, "Moscow", 0)
+    assert travel.kind == "place"  # "travelled to Moscow": the city
+    speaker = find(meeting, "Moscow", 1)
+    assert (speaker.kind, speaker.country, speaker.sector) == ("metonym", "RUS", "GOV")
+
+
+def test_pipeline_reports_actors(analyze):
+    result = analyze("Russian President Vladimir Putin spoke with Iran's president.", published="2025-03-01")
+    assert any(m.name == "Vladimir Putin" and m.country == "RUS" for m in result.actors)
+
+
+def actors(pipeline, text, when=date(2025, 4, 18)):
+    return recognise_actors(pipeline.nlp(text), pipeline.kb, when)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place", "country"),
+    [
+        ("Shelling hit Kharkiv overnight.", "Kharkiv", "UKR"),
+        ("Protests spread to Yekaterinburg on Sunday.", "Yekaterinburg", "RUS"),
+        ("Fighting was reported in Kunar province.", "Kunar", "AFG"),
+        ("A strike hit a market in Khan Younis.", "Khan Younis", "PSE"),
+        ("Flooding closed roads around Isfahan.", "Isfahan", "IRN"),
+        ("The delegation arrived in Lagos late on Monday.", "Lagos", "NGA"),
+        ("Talks resumed in Geneva this week.", "Geneva", "CHE"),
+        ("Voters queued for hours in Karachi.", "Karachi", "PAK"),
+        ("Police dispersed a rally in Marseille.", "Marseille", "FRA"),
+        ("An earthquake struck near Izmir.", "Izmir", "TUR"),
+        ("Exports from Mombasa rose sharply.", "Mombasa", "KEN"),
+        ("The summit was held in Busan.", "Busan", "KOR"),
+    ],
+)
+def test_places_resolve_to_their_country(pipeline, sentence, place, country):
+    hits = [m for m in actors(pipeline, sentence) if m.text.startswith(place)]
+    assert hits, f"{place!r} not found in {sentence!r}"
+    assert (hits[0].kind, hits[0].country) == ("place", country)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "country", "sector"),
+    [
+        ("The Kremlin rejected the proposal.", "Kremlin", "RUS", "GOV"),
+        ("The White House declined to comment.", "White House", "USA", "GOV"),
+        ("Downing Street said the talks were constructive.", "Downing Street", "GBR", "GOV"),
+        ("Tehran warned it would respond.", "Tehran", "IRN", "GOV"),
+    ],
+)
+def test_seats_of_power_are_metonyms(pipeline, sentence, text, country, sector):
+    m = find(actors(pipeline, sentence), text)
+    assert (m.kind, m.country, m.sector) == ("metonym", country, sector)
+
+
+def test_unknown_person_takes_country_from_title(pipeline):
+    found = actors(pipeline, "Russian diplomat Ivan Petrov arrived in Vienna. Petrov declined to comment.")
+    petrov = find(found, "Ivan Petrov")
+    assert (petrov.kind, petrov.country) == ("person", "RUS")
+    assert find(found, "Petrov").name == "Ivan Petrov"
+
+
+def test_demonym_groups(pipeline):
+    found = actors(pipeline, "Israeli forces raided the camp while Iranian authorities arrested protesters.")
+    forces = find(found, "Israeli forces")
+    assert (forces.kind, forces.country) == ("group", "ISR")
+    assert find(found, "Iranian authorities").country == "IRN"
+    protesters = find(found, "protesters")
+    assert protesters.kind == "group" and protesters.country is None
+
+
+def test_organisations_carry_their_codes(pipeline):
+    found = actors(pipeline, "The UN and NATO issued statements, and Hamas rejected the plan.")
+    un = find(found, "UN")
+    assert (un.kind, un.country, un.sector) == ("organisation", "UNO", "IGO")
+    assert find(found, "NATO").country == "NATO"
+    assert find(found, "Hamas").country == "PSE"
+
+
+def test_office_holders_depend_on_the_article_date(pipeline):
+    text = "The US president spoke by phone with the Chinese leader."
+    in_2024 = find(actors(pipeline, text, date(2024, 6, 1)), "The US president")
+    in_2025 = find(actors(pipeline, text, date(2025, 6, 1)), "The US president")
+    assert in_2024.name == "Joe Biden"
+    assert in_2025.name == "Donald Trump"
+    assert in_2024.country == in_2025.country == "USA"
+
+
+def test_named_official_resolves_by_date(pipeline):
+    found = actors(pipeline, "President Biden met Chancellor Scholz.", date(2024, 2, 9))
+    biden = find(found, "Biden")
+    assert (biden.name, biden.country, biden.sector) == ("Joe Biden", "USA", "GOV")
+
+
+def test_empty_and_odd_text(pipeline):
+    assert actors(pipeline, "") == []
+    odd = "he he he\n\n\u200b IRAN!!! ,,,"
+    for m in actors(pipeline, odd):
+        assert odd[m.start:m.end] == m.text

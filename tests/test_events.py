@@ -1,0 +1,225 @@
+"""Event coding: each syntactic phenomenon on sentences written for these tests, the example
+article, the ontology table and the CLI output shape."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from communique.events.ontology import load_ontology
+from communique.records import Event
+from conftest import EXAMPLES
+
+PUBLISHED = "2025-04-18"  # a Friday
+
+
+def events_of(analyze, text: str, published: str | None = PUBLISHED) -> list[Event]:
+    return analyze(text, published=published).events
+
+
+def countries(actors) -> set[str | None]:
+    return {a.country for a in actors}
+
+
+def find(events: list[Event], category: str) -> Event:
+    found = [e for e in events if e.category == category]
+    assert found, f"no {category} in {[(e.category, e.trigger) for e in events]}"
+    return found[0]
+
+
+# ---------------------------------------------------------------- ontology
+def test_ontology_has_every_cameo_code_with_goldstein_quad_and_plover() -> None:
+    onto = load_ontology()
+    assert len(onto.cameo) >= 310
+    visit = onto.code("042")
+    assert (visit.category, visit.mode, visit.goldstein, visit.quad_class) == ("CONSULT", "visit", 1.9, 1)
+    assert onto.code("190").quad_class == 4 and onto.code("190").category == "ASSAULT"
+    assert onto.code("0874").goldstein == 10.0
+    assert onto.code("1213").goldstein == onto.code("121").goldstein  # inherits its parent's score
+    assert set(onto.categories) == {
+        "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
+        "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}
+    assert "visit" in onto.categories["CONSULT"].modes
+    assert onto.category_name("fight") == "ASSAULT" and onto.category_name("DEMAND") == "REQUEST"
+    assert "cbrn" in onto.contexts
+
+
+# ---------------------------------------------------------------- syntax
+def test_coordinated_subjects_are_both_actors_and_demonym_noun_is_recipient(analyze) -> None:
+    e = find(events_of(analyze, "Iran and Russia condemned Israeli air strikes in Gaza."), "ACCUSE")
+    assert countries(e.actor) == {"IRN", "RUS"}
+    assert countries(e.recipient) == {"ISR"}
+    assert e.quad_class == 3 and e.goldstein < 0
+
+
+def test_passive_with_agent(analyze) -> None:
+    e = find(events_of(analyze, "Israel was condemned by Iran and Russia."), "ACCUSE")
+    assert countries(e.actor) == {"IRN", "RUS"}
+    assert countries(e.recipient) == {"ISR"}
+
+
+def test_negation_is_flagged(analyze) -> None:
+    e = find(events_of(analyze, "Turkey did not condemn the bombing of the embassy."), "ACCUSE")
+    assert e.negated is True
+    plain = find(events_of(analyze, "Turkey condemned the bombing of the embassy."), "ACCUSE")
+    assert plain.negated is False
+
+
+def test_expected_visit_is_future_with_raised_subject(analyze) -> None:
+    e = find(events_of(analyze, "Vladimir Putin is expected to visit Tehran later this year."), "CONSULT")
+    assert e.aux == ["future"] and e.mode == "visit"
+    assert countries(e.actor) == {"RUS"} and countries(e.recipient) == {"IRN"}
+
+
+def test_will_sign_is_future_agreement(analyze) -> None:
+    e = find(events_of(analyze, "France will sign a trade agreement with Brazil."), "AGREE")
+    assert "future" in e.aux
+    assert countries(e.actor) | countries(e.recipient) == {"FRA", "BRA"}
+
+
+def test_hypothetical_condition(analyze) -> None:
+    e = find(events_of(analyze, "If Israel attacks Iran, the region will burn."), "ASSAULT")
+    assert "hypothetical" in e.aux
+    assert countries(e.actor) == {"ISR"} and countries(e.recipient) == {"IRN"}
+
+
+def test_metonyms_and_possessive_object(analyze) -> None:
+    e = find(events_of(analyze, "Tehran rejected Washington's demands."), "REJECT")
+    assert countries(e.actor) == {"IRN"} and countries(e.recipient) == {"USA"}
+
+
+def test_demonym_modified_actor_and_attack_place_as_recipient(analyze) -> None:
+    e = find(events_of(analyze, "Russian drones attacked energy facilities in Odesa, Ukraine."), "ASSAULT")
+    assert countries(e.actor) == {"RUS"}
+    assert countries(e.recipient) == {"UKR"}
+    assert e.location is not None
+
+
+def test_symmetric_signing_is_one_event(analyze) -> None:
+    events = [e for e in events_of(analyze, "Iran and Russia signed a strategic partnership treaty.")
+              if e.category == "AGREE"]
+    assert len(events) == 1
+    e = events[0]
+    assert countries(e.actor) | countries(e.recipient) == {"IRN", "RUS"}
+    assert len(e.actor) == 1 and len(e.recipient) == 1
+
+
+def test_symmetric_meeting_with_counterpart(analyze) -> None:
+    e = find(events_of(analyze, "The Egyptian foreign minister met his Jordanian counterpart in Cairo."), "CONSULT")
+    assert countries(e.actor) == {"EGY"} and countries(e.recipient) == {"JOR"}
+    assert e.location == "Cairo"
+
+
+def test_light_verb_talks_with_prepositional_recipient(analyze) -> None:
+    e = find(events_of(analyze, "Iran's foreign minister held talks with Sergey Lavrov on Monday."), "CONSULT")
+    assert countries(e.actor) == {"IRN"} and countries(e.recipient) == {"RUS"}
+    assert e.trigger == "held talks"
+    assert e.date == "2025-04-14"
+
+
+def test_phrasal_call_on_is_request_to_the_object_of_on(analyze) -> None:
+    events = events_of(analyze, "Germany called on Russia to withdraw its troops.")
+    e = find(events, "REQUEST")
+    assert countries(e.actor) == {"DEU"} and countries(e.recipient) == {"RUS"}
+    assert not [x for x in events if x.category == "RETREAT"]  # the demanded withdrawal is not an event
+
+
+def test_imposed_sanctions_on(analyze) -> None:
+    e = [x for x in events_of(analyze, "China imposed sanctions on Lithuania last week.")][0]
+    assert e.cameo == "163"
+    assert countries(e.actor) == {"CHN"} and countries(e.recipient) == {"LTU"}
+    assert e.date == "2025-04-11"
+
+
+def test_voiced_support_for(analyze) -> None:
+    e = find(events_of(analyze, "Japan voiced support for the Philippines in March."), "SUPPORT")
+    assert countries(e.actor) == {"JPN"} and countries(e.recipient) == {"PHL"}
+    assert e.date == "2025-03-01"
+
+
+def test_handed_over_to(analyze) -> None:
+    e = find(events_of(analyze, "Iraq handed over the suspects to Turkey."), "RETREAT")
+    assert countries(e.actor) == {"IRQ"} and countries(e.recipient) == {"TUR"}
+
+
+def test_unnamed_group_takes_country_from_demonym(analyze) -> None:
+    e = find(events_of(analyze, "Polish authorities detained two Belarusian diplomats."), "COERCE")
+    assert countries(e.actor) == {"POL"} and countries(e.recipient) == {"BLR"}
+
+
+def test_unknown_article_date_leaves_dates_unresolved(analyze) -> None:
+    e = find(events_of(analyze, "China imposed sanctions on Lithuania on Friday.", published=None), "COERCE")
+    assert e.date is None
+
+
+def test_quoted_we_is_the_speaker(analyze) -> None:
+    text = 'Sergey Lavrov spoke in Moscow. "We oppose these sanctions," Lavrov said.'
+    e = find(events_of(analyze, text), "REJECT")
+    assert countries(e.actor) == {"RUS"}
+
+
+# ---------------------------------------------------------------- the example article
+@pytest.fixture(scope="module")
+def example_events(analyze) -> tuple[str, list[Event]]:
+    text = (EXAMPLES / "iran_russia_talks.txt").read_text("utf-8")
+    return text, analyze(text, published=None).events
+
+
+def _has(events: list[Event], category: str, actors: set[str], recipients: set[str]) -> Event:
+    for e in events:
+        if e.category == category and actors <= countries(e.actor) | (
+            countries(e.recipient) if category in ("CONSULT", "AGREE") else set()
+        ) and recipients <= countries(e.recipient) | (
+            countries(e.actor) if category in ("CONSULT", "AGREE") else set()
+        ):
+            return e
+    raise AssertionError(f"no {category} {actors}->{recipients} in "
+                         f"{[(e.category, countries(e.actor), countries(e.recipient)) for e in events]}")
+
+
+def test_example_article_events(example_events) -> None:
+    text, events = example_events
+    consult = _has(events, "CONSULT", {"IRN"}, {"RUS"})
+    treaty = _has(events, "AGREE", {"IRN"}, {"RUS"})
+    accuse = _has(events, "ACCUSE", {"IRN", "RUS"}, {"ISR"})
+    support = _has(events, "SUPPORT", {"RUS"}, {"IRN"})
+    rejects = [e for e in events if e.category in ("REJECT", "ACCUSE") and "IRN" in countries(e.actor)
+               and "USA" in countries(e.recipient)]
+    assert rejects
+    for e in (consult, treaty, accuse, support, rejects[0]):
+        start, end = e.span
+        assert text[start:end] == e.sentence
+        assert e.article_id == "test" and e.date is None  # the text file has no publication date
+    assert "treaty" in treaty.sentence
+    assert "condemned" in accuse.sentence
+
+
+def test_events_are_grounded_and_ids_stable(example_events, analyze) -> None:
+    text, events = example_events
+    again = analyze(text, published=None).events
+    assert [e.event_id for e in events] == [e.event_id for e in again]
+    assert len({e.event_id for e in events}) == len(events)
+    for e in events:
+        assert 0 <= e.span[0] < e.span[1] <= len(text)
+        assert e.quad_class in (1, 2, 3, 4) and -10 <= e.goldstein <= 10
+        assert re.fullmatch(r"\d{2,4}", e.cameo)
+        assert 0 < e.confidence <= 1
+        for a in e.actor + e.recipient:
+            if a.start is not None and a.end is not None:
+                assert text[a.start:a.end] == a.text
+
+
+def test_analyze_cli_prints_events(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from communique.cli import app
+
+    result = CliRunner().invoke(app, ["analyze", str(EXAMPLES / "iran_russia_talks.txt"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    obj = out[0] if isinstance(out, list) else out
+    keys = {"event_id", "article_id", "sentence_index", "sentence", "span", "date", "category", "mode",
+            "context", "cameo", "goldstein", "quad_class", "actor", "recipient", "negated", "aux", "confidence"}
+    assert obj["events"] and keys <= set(obj["events"][0])
