@@ -36,6 +36,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles")
     parser.add_argument("--batch-size", type=int, default=256, help="articles per store commit")
+    parser.add_argument("--store", type=Path, default=None,
+                        help="ingest into this (new) store folder and keep it (default: a temporary one)")
     args = parser.parse_args()
 
     settings = Settings.load()
@@ -59,7 +61,7 @@ def main() -> None:
     pipeline = Pipeline(settings)
     pipeline.analyze(Article(article_id="warm-up", text="Warm-up sentence for the model."))
     with tempfile.TemporaryDirectory() as tmp:
-        store = open_store(Path(tmp) / "store", create=True)
+        store = open_store(args.store or Path(tmp) / "store", create=True)
         start = time.perf_counter()
         summary = ingest_items(items, store, pipeline, batch_size=args.batch_size)
         took = time.perf_counter() - start

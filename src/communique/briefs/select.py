@@ -85,12 +85,13 @@ WEIGHTS: dict[str, float] = {
     "decay": 0.35,
     "centrality": 0.30,  # recurring content words, relative to the best sentence
     "title": 0.15,  # share of the title's words
-    "events": 0.10,  # salience of coded events
+    "events": 0.05,  # salience of coded events (the lede weighs them more)
     "actors": 0.05,  # distinct actors named (up to 3)
     "quote": 0.25,  # penalty: share inside direct quotes
     "pronoun": 0.0,  # penalty: starts with a pronoun ("He said ...")
     "short": 0.15,  # penalty: fewer than 8 words
-    "long": 0.10,  # penalty: more than 45 words
+    "long": 0.10,  # penalty: more than long_words words
+    "long_words": 45,
 }
 
 
@@ -168,7 +169,7 @@ def score_sentences(analysis: Analysis, units: list[Unit], title: str | None = N
     w = WEIGHTS
     for c in cands:
         n = word_count(c.text)
-        length_penalty = w["short"] if n < 8 else (w["long"] if n > 45 else 0.0)
+        length_penalty = w["short"] if n < 8 else (w["long"] if n > w["long_words"] else 0.0)
         c.score = (
             w["position"] / (1.0 + w["decay"] * c.position)
             + w["centrality"] * (c.centrality / top)

@@ -237,9 +237,35 @@ def trim_tail(text: str, span: Span, max_words: int, min_words: int = 8) -> list
     return pieces
 
 
+# A trailing attribution: ", police said.", ", according to the complaint.", ", officials said on Monday."
+_ATTRIBUTION = re.compile(
+    r",\s+(?:according to [^,;]{1,60}|(?:[^,;]{1,50}\s)?(?:said|says|told [^,;]{1,30}|reported|added)"
+    r"(?: on \w+| \w+day| last \w+| this \w+)?)\s*(?=[.!?][\"'”’]?$)"
+)
+
+
+def drop_attribution(text: str, span: Span) -> list[Span]:
+    """Pieces of ``span`` without a trailing attribution clause (the final full stop kept)."""
+    s, e = span
+    m = _ATTRIBUTION.search(text, s, e)
+    # Only when the sentence is not itself a quote: "'We will win,' he said." keeps its speaker.
+    if m is None or m.end() >= e or word_count(text[s : m.start()]) < 6 or re.search(r"[\"“”]", text[s:e]):
+        return [span]
+    return [(s, m.start()), (m.end(), e)]
+
+
 def trim_sentence(text: str, span: Span, max_words: int = 35) -> list[Span]:
-    """A sentence made brief-ready: dateline and short parentheticals dropped, long tails cut."""
+    """A sentence made brief-ready: dateline, short parentheticals and attributions dropped, long tails cut."""
     span = strip_dateline(text, span)
+    dropped = drop_attribution(text, span)
+    if len(dropped) == 2:
+        head, tail = dropped
+        return [*trim_sentence_pieces(text, head, max_words), tail]
+    return trim_sentence_pieces(text, span, max_words)
+
+
+def trim_sentence_pieces(text: str, span: Span, max_words: int) -> list[Span]:
+    """Parentheticals dropped and a long tail cut from a dateline-free span."""
     pieces = drop_parentheticals(text, span)
     if len(pieces) == 1:
         return trim_tail(text, pieces[0], max_words)

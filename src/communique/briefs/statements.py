@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from importlib import resources
-from datetime import date
 from typing import TYPE_CHECKING
 
 from communique.briefs.sentences import word_count
@@ -117,6 +117,10 @@ def tidy_quote_span(text: str, span: tuple[int, int]) -> tuple[int, int]:
         s, e = s + 1, e - 1
     while e > s and text[e - 1] in ",;: ":
         e -= 1
+    # A reported clause reads better without its complementiser: "that the first ships could leave".
+    m = re.match(r"that\s+", text[s:e])
+    if m and word_count(text[s + m.end() : e]) >= MIN_QUOTE_WORDS:
+        s += m.end()
     return (s, e)
 
 

@@ -21,10 +21,13 @@ class BriefFormat(str, Enum):
 
 @app.command()
 def brief(
-    inputs: list[str] = typer.Argument(..., help="Files, directories, URLs, feeds, or - for standard input."),
+    inputs: list[str] | None = typer.Argument(None, help="Files, directories, URLs, feeds, or - for standard input."),
     format: BriefFormat = typer.Option(BriefFormat.md, "--format", "-f", help="md, json or html."),
     story: bool = typer.Option(False, "--story", help="Brief all inputs together as one story."),
     store: Path | None = typer.Option(None, "--store", help="Store folder: add history to Why it matters / Go deeper."),
+    story_id: str | None = typer.Option(
+        None, "--story-id", help="Brief this stored story (an id from `communique stories --store DIR`); needs --store."
+    ),
     rephrase_url: str | None = typer.Option(
         None, "--rephrase-url",
         help="OpenAI-compatible endpoint (base URL) that may rephrase lines; output failing the grounding "
@@ -41,13 +44,18 @@ def brief(
     JSON: the Brief record (an array when there are several).
     """
     from communique.briefs import BriefError, brief_article, brief_story
-    from communique.briefs.history import open_history
+    from communique.briefs.history import open_history, stored_story_articles
+    from communique.errors import UsageError
     from communique.briefs.render import render_html_page, render_json, render_markdown
     from communique.pipeline import Pipeline
     from communique.records import Brief
 
+    if story_id and store is None:
+        raise UsageError("--story-id needs --store DIR")
+    if not inputs and not story_id:
+        raise UsageError("name inputs to brief, or --story-id with --store")
     settings = make_settings(model, allow_private, max_bytes)
-    run = InputRun(inputs, settings)
+    run = InputRun(inputs or [], settings)
     pipe = Pipeline(settings)
     history = None
     if store is not None:
@@ -64,6 +72,10 @@ def brief(
     failed = False
     analyses = list(pipe.analyze_many(run.articles()))
     groups = [analyses] if story and analyses else [[a] for a in analyses]
+    if story_id and store is not None:
+        stored = list(pipe.analyze_many(stored_story_articles(store, story_id)))
+        if stored:
+            groups.append(stored)
     for group in groups:
         try:
             if len(group) == 1:

@@ -78,8 +78,9 @@ def _ingest_once(run_ingest, inputs, store, settings, pipeline, batch_size):  # 
     progress = Progress(
         SpinnerColumn(),
         TextColumn("ingest"),
-        BarColumn(bar_width=None),
-        TextColumn("{task.fields[done]} seen · {task.fields[stored]} stored · {task.fields[rejected]} rejected"),
+        BarColumn(bar_width=20),
+        TextColumn("{task.fields[done]} read · {task.fields[analysed]} analysed · {task.fields[stored]} stored · "
+                   "{task.fields[unchanged]} unchanged · {task.fields[rejected]} rejected"),
         TimeElapsedColumn(),
         console=stderr_console(),
         transient=True,
@@ -87,10 +88,11 @@ def _ingest_once(run_ingest, inputs, store, settings, pipeline, batch_size):  # 
     )
 
     with progress:
-        task = progress.add_task("ingest", total=None, done=0, stored=0, rejected=0)
+        task = progress.add_task("ingest", total=None, done=0, analysed=0, stored=0, unchanged=0, rejected=0)
 
         def on_batch(summary) -> None:  # type: ignore[no-untyped-def]
-            progress.update(task, done=summary.seen, stored=summary.stored, rejected=summary.rejected)
+            progress.update(task, done=summary.seen, analysed=summary.analyzed, stored=summary.stored,
+                            unchanged=summary.unchanged, rejected=summary.rejected)
 
         def on_reject(reject) -> None:  # type: ignore[no-untyped-def]
             progress.console.print(f"rejected: {reject.input}: {reject.reason}", markup=False, highlight=False)

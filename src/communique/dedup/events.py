@@ -22,6 +22,7 @@ from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
 import msgspec
 
@@ -38,8 +39,21 @@ def symmetric_categories() -> frozenset[str]:
 
 
 def article_source(article: Article) -> str:
-    """The source an article counts for in ``n_sources``: its site, else its source, else itself."""
-    return article.site or article.source or article.url or article.article_id
+    """The source an article counts for in ``n_sources``.
+
+    Its site, else the host of its URL ("www." dropped), else its source (feed or input path), else
+    its own id: two articles of one outlet count once even though their URLs differ.
+    """
+    if article.site:
+        return article.site.casefold()
+    if article.url:
+        try:
+            host = urlsplit(article.url).hostname
+        except ValueError:  # a malformed URL (bad IPv6 brackets) still counts by its text
+            host = None
+        if host:
+            return host.removeprefix("www.")
+    return article.source or article.article_id
 
 
 def _side(actors: list[EventActor]) -> frozenset[str]:

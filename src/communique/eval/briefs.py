@@ -6,7 +6,8 @@ the brief is made exactly as ``communique brief`` makes it; the scores are ROUGE
 
 - ``key_points`` (the bullets, one per line),
 - ``lede`` + ``key_points``,
-- Lead-3: the first three sentences, from the same splitter, after the same outlet-header strip,
+- Lead-3: the first three sentences, from the same splitter, after the same outlet-header strip
+  (and ``lead3_min5``: the same without fragments under five words),
 
 against the highlights; plus the grounding rate (share of brief items whose text is found at
 their cited spans, whitespace normalised) and the verbatim-quote rate.
@@ -21,7 +22,7 @@ from typing import Any
 from communique.config import Settings
 from communique.eval import EvalReport
 
-SYSTEMS = ("lead3", "key_points", "lede_key_points")
+SYSTEMS = ("lead3", "lead3_min5", "key_points", "lede_key_points")
 METRICS = ("rouge1", "rouge2", "rougeL")
 
 
@@ -36,11 +37,17 @@ def _rows(path: Path, limit: int | None) -> list[dict[str, Any]]:
     return rows
 
 
-def lead3(text: str) -> list[str]:
-    """The first three sentences after any outlet header, by the briefs' own splitter."""
-    from communique.briefs.sentences import split_units
+def lead3(text: str, min_words: int = 0) -> list[str]:
+    """The first three sentences after any outlet header, by the briefs' own splitter.
+
+    ``min_words=5`` skips fragments as the briefs' candidate filter does (a second, slightly
+    stronger baseline: it isolates what sentence *selection* adds).
+    """
+    from communique.briefs.sentences import content_units, split_units
 
     units = [u for u in split_units(text) if u.kind == "sentence"]
+    if min_words:
+        units = content_units(text, units, min_words)
     return [text[u.start : u.end] for u in units[:3]]
 
 
@@ -72,6 +79,7 @@ def evaluate(data: Path, settings: Settings, limit: int | None = None, split: st
         n_points += len(brief.key_points)
         outputs = {
             "lead3": "\n".join(lead3(analysis.article.text)),
+            "lead3_min5": "\n".join(lead3(analysis.article.text, 5)),
             "key_points": "\n".join(brief.key_points),
             "lede_key_points": "\n".join([brief.lede, *brief.key_points]),
         }

@@ -58,7 +58,7 @@ def evaluate(data: Path, settings: Settings, **options: Any) -> EvalReport:
     gold_of = {article_id: n for n, group in enumerate(gold_groups) for article_id in group}
     by_id = {row["id"]: row for row in rows}
 
-    index = DuplicateIndex(threshold=float(options.get("threshold", 0.7)))
+    index = DuplicateIndex(threshold=float(options["threshold"])) if "threshold" in options else DuplicateIndex()
     t0 = time.perf_counter()
     matches: list[DuplicateMatch] = index.add_many(
         Article(article_id=row["id"], text=row["text"], title=row.get("title")) for row in rows
@@ -78,8 +78,16 @@ def evaluate(data: Path, settings: Settings, **options: Any) -> EvalReport:
     exact_pairs = [pair for group in exact_members.values() for pair in combinations(group, 2)]
     false_merges = [(a, b) for a, b in exact_pairs if gold_of.get(a, -1) != gold_of.get(b, -2)]
     near = [m for m in matches if m.kind == "near"]
-    near_outside = [m for m in near if m.matched is not None and gold_of.get(m.article_id, -1) != gold_of.get(m.matched, -2)]
-    cross = [m for m in near_outside if m.matched and by_id[m.article_id].get("category") != by_id[m.matched].get("category")]
+    near_outside = [
+        m
+        for m in near
+        if m.matched is not None and gold_of.get(m.article_id, -1) != gold_of.get(m.matched, -2)
+    ]
+    cross = [
+        m
+        for m in near_outside
+        if m.matched and by_id[m.article_id].get("category") != by_id[m.matched].get("category")
+    ]
 
     recall = len(found) / len(gold_groups) if gold_groups else 1.0
     precision = 1.0 - len(false_merges) / len(exact_pairs) if exact_pairs else 1.0

@@ -35,13 +35,15 @@ _SUBJ = ("nsubj", "csubj", "expl")
 _PASSIVE_SUBJ = ("nsubjpass", "csubjpass")
 # Dependencies through which a trigger sits inside another trigger's argument ("agreed to
 # cooperate", "accused X of violating", "rejected a plan to attack").
-_EMBED_DEPS = frozenset({"xcomp", "ccomp", "pcomp", "prep", "pobj", "dobj", "acl", "attr", "oprd", "nsubjpass", "compound", "amod", "conj_noun"})
+_EMBED_DEPS = frozenset({"xcomp", "ccomp", "pcomp", "prep", "pobj", "dobj", "acl", "attr", "oprd", "nsubjpass", "compound", "amod"})
 _FIRST_PERSON = frozenset({"we", "i", "us", "our", "me", "my"})
+# Pronouns that stand for the speaker of a reported clause when the recogniser left them open
+# ("Hungary said it would ...").
+_SPEAKER_PRONOUNS = _FIRST_PERSON | {"it", "he", "she", "they"}
 _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "would"})
 _HYPOTHETICAL_AUX = frozenset({"could", "might", "may"})
 _HYPOTHETICAL_MARKS = frozenset({"if", "unless"})
 _PLACE_KINDS = frozenset({"place", "country", "metonym"})
-_CONFLICT_CATEGORIES = frozenset({"ACCUSE", "REJECT", "THREATEN", "REQUEST", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"})
 _COOPERATIVE = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
 # Categories whose events without a named target are domestic (target: the actor's own country).
 _DOMESTIC_DEFAULT = frozenset({"PROTEST", "COERCE", "CONCEDE", "RETREAT", "MOBILIZE", "REJECT", "THREATEN", "REQUEST", "AGREE"})
@@ -81,7 +83,6 @@ class EventCoder:
         events: list[Event] = []
         seen: set[str] = set()
         for index, sent in enumerate(_segments(doc)):
-            state.segment = (sent.start, sent.end)
             for event in self._code_sentence(sent, index, state, article, published):
                 if event.event_id not in seen:
                     seen.add(event.event_id)
@@ -105,7 +106,7 @@ class EventCoder:
                     # "promised aid" is an event; "promised to send aid" is the sending, intended.
                     if m.entry.cameo is not None:
                         triggers[tok.i] = _Trigger(tok, m)
-                elif tok.pos_ != "ADJ" or m.entry.head == "ready":
+                elif tok.pos_ != "ADJ":
                     triggers[tok.i] = _Trigger(tok, m)
                     if m.obj is not None:
                         consumed.add(m.obj.i)
@@ -127,10 +128,8 @@ class EventCoder:
             kept.append(trig)
         governing = {t.governor.i for t in kept if t.governor is not None}
         kept = [t for t in kept if t.token.i not in governing]
-        for trig in kept:
-            event = self._build(trig, sent, index, state, article, published)
-            if event is not None:
-                yield event
+        built = [e for e in (self._build(t, sent, index, state, article, published) for t in kept) if e is not None]
+        yield from _merge_repeats(built)
 
     def _embedded(self, trig: _Trigger, triggers: dict[int, _Trigger], consumed: set[int], sent: Span,
                   governors: dict[int, Match]) -> bool:
@@ -209,7 +208,7 @@ class EventCoder:
         speaker = state.speaker_at(tok.idx)
         if speaker is not None:
             for a in actors:
-                if a.actor.text.lower() in _FIRST_PERSON:
+                if a.actor.text.lower() in _SPEAKER_PRONOUNS and not a.actor.country:
                     a.actor = EventActor(text=a.actor.text, name=speaker.name, country=speaker.country,
                                          sector=speaker.sector, start=a.actor.start, end=a.actor.end)
         actors = [a for a in actors if a.actor.country or a.actor.name]
@@ -224,6 +223,22 @@ class EventCoder:
 
         # A quoted "we"/"I" is the speaker; events inside a quote carry the speaker's name.
 
+        # "X said Y must do Z" is X demanding Z of Y (CAMEO's reading of obligation in reported speech).
+        demand_by = _obligation_reporter(tok, trig.governor)
+        if demand_by is not None and category not in ("REQUEST", "REJECT"):
+            reporters = [a for a in state.resolve(demand_by) if a.actor.country or a.actor.name]
+            if reporters:
+                recipients, actors = actors, reporters
+                category, mode = "REQUEST", None
+                entry_cameo = "100"
+                code = self.ontology.code(entry_cameo)
+        # "He said a treaty had been finalised": in a bilateral event reported without its agent,
+        # the reporter is one of the parties.
+        if not actors and "sym" in entry.flags:
+            reporter = _reporter(trig.governor or tok)
+            if reporter is not None:
+                actors = [_Actor(a.actor, False) for a in state.resolve(reporter) if a.actor.country]
+                confidence -= 0.15
         # Symmetric events with only one side named take the other from the article's latest pair.
         if "sym" in entry.flags:
             if not recipients and len(actors) > 1:
@@ -326,7 +341,7 @@ class EventCoder:
             elif passive_subj is not None and passive_subj.i != getattr(trig.match.obj, "i", -1):
                 recipients = state.resolve(passive_subj)
             if not recipients:
-                recipients = self._verb_recipients(trig, state)
+                recipients = self._verb_recipients(trig, state, actors)
             # Possessive on a light object is the actor when no subject was found ("Moscow's support").
             if not actors and trig.match.obj is not None:
                 poss = next((c for c in trig.match.obj.children if c.dep_ == "poss"), None)
@@ -345,7 +360,7 @@ class EventCoder:
                     a.actor = EventActor(text=a.actor.text, name=a.actor.name, country=place_actor.country,
                                          sector=a.actor.sector, start=a.actor.start, end=a.actor.end)
                     a.direct = False
-        actors = [a for a in actors if a.actor.country or a.actor.name or a.actor.text.lower() in _FIRST_PERSON]
+        actors = [a for a in actors if a.actor.country or a.actor.name or a.actor.text.lower() in _SPEAKER_PRONOUNS]
         recipients = [r for r in recipients if r.actor.country or r.actor.name]
         actor_keys = {(a.actor.country, a.actor.name) for a in actors}
         recipients = [r for r in recipients if (r.actor.country, r.actor.name) not in actor_keys]
@@ -365,7 +380,7 @@ class EventCoder:
                                                 start=home.start, end=home.end), False)]
         return _dedupe(actors), _dedupe(recipients), place
 
-    def _verb_recipients(self, trig: _Trigger, state: _DocState) -> list[_Actor]:
+    def _verb_recipients(self, trig: _Trigger, state: _DocState, actors: list[_Actor]) -> list[_Actor]:
         entry = trig.match.entry
         tok = trig.token
         obj = trig.match.obj
@@ -382,15 +397,15 @@ class EventCoder:
             if c.dep_ == "dative":
                 target = next((g for g in c.children if g.dep_ == "pobj"), c)
                 out += state.resolve(target)
+        unresolved: list[_Actor] = []
         if obj is None and "theme" not in entry.flags:
             for c in tok.children:
                 if c.dep_ in ("dobj", "attr") and c.i not in used_particles:
-                    out += state.resolve(c)
+                    for a in state.resolve(c):
+                        (out if a.actor.country or a.actor.name else unresolved).append(a)
         if out:
             return out
-        heads = [tok] + ([obj] if obj is not None else [])
-        if "theme" in entry.flags:
-            heads += [c for c in tok.children if c.dep_ == "dobj"]
+        heads = [tok] + ([obj] if obj is not None else []) + [c for c in tok.children if c.dep_ == "dobj"]
         for head in heads:
             for c in head.children:
                 if c.dep_ == "prep" and c.lower_ in entry.preps and c.i not in used_particles:
@@ -401,7 +416,14 @@ class EventCoder:
             for c in tok.children:
                 if c.dep_ == "dobj":
                     out += [a for a in state.resolve(c) if state.is_actor_head(c)]
-        return out
+        # An object that names no actor itself may name one inside ("an admission by Moscow",
+        # "calls by Belarus's rulers", "a program for Bosnia"); else it still fills the slot.
+        for c in tok.children:
+            if not out and c.dep_ in ("dobj", "nsubjpass") and c.i not in used_particles:
+                inner = state.actor_inside(c, frozenset(a.actor.country for a in actors))
+                if inner is not None:
+                    out.append(inner)
+        return out or unresolved
 
     def _nominal_participants(self, trig: _Trigger, state: _DocState) -> tuple[list[_Actor], list[_Actor]]:
         noun = trig.token
@@ -425,6 +447,13 @@ class EventCoder:
                 for pobj in c.children:
                     if pobj.dep_ == "pobj":
                         recipients += [a for a in state.resolve(pobj) if a.actor.country or a.actor.name]
+        if not recipients:
+            for c in noun.children:
+                if c.dep_ == "prep" and c.lower_ in (*entry.preps, "of"):
+                    inner = state.actor_inside(c)
+                    if inner is not None and inner.actor.country not in {a.actor.country for a in actors}:
+                        recipients.append(inner)
+                        break
         head = noun.head
         if not actors and noun.dep_ == "dobj":
             subj = _subject(head, state.names_actor)
@@ -439,8 +468,6 @@ class EventCoder:
             for c in head.children:
                 if c.dep_ == "dobj":
                     recipients += state.resolve(c)
-        if not actors and noun.dep_ in ("dobj",) and "sym" not in entry.flags:
-            pass
         return actors, recipients
 
     def _place(self, trig: _Trigger, state: _DocState) -> tuple[str | None, EventActor | None]:
@@ -509,10 +536,22 @@ class _DocState:
         )
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.pairs: list[list[EventActor]] = []
-        self.segment = (0, len(doc))
 
     def mention_of(self, tok: Token) -> ActorMention | None:
         return self.by_token.get(tok.i)
+
+    def actor_inside(self, tok: Token, exclude: frozenset[str | None] = frozenset()) -> _Actor | None:
+        """The first actor with a country named inside the phrase of ``tok`` (not in its clauses)."""
+        stack = list(reversed(list(tok.children)))
+        while stack:
+            t = stack.pop()
+            if t.dep_ in ("relcl", "acl", "advcl", "ccomp") and t.pos_ in ("VERB", "AUX"):
+                continue
+            m = self.by_token.get(t.i)
+            if m is not None and m.country and m.kind != "pronoun" and m.country not in exclude:
+                return _Actor(self.event_actor(m), False)
+            stack.extend(reversed(list(t.children)))
+        return None
 
     def names_actor(self, tok: Token) -> bool:
         """Whether the noun phrase headed by ``tok`` names an actor with a country."""
@@ -551,7 +590,8 @@ class _DocState:
         out: list[_Actor] = []
         for head in heads:
             # "the two ministers", "both sides", an unresolved "they": the latest bilateral pair.
-            pair_ref = head.lower_ == "both" or (head.lower_ == "they" and head.i not in self.by_token) or (
+            open_they = head.lower_ == "they" and head.i not in self.by_token and self.speaker_at(head.idx) is None
+            pair_ref = head.lower_ == "both" or open_they or (
                 head.lemma_.lower() in _PAIR_NOUNS and head.tag_ in ("NNS", "NNPS")
                 and any(c.lower_ in ("two", "both") for c in head.children)
             )
@@ -561,7 +601,19 @@ class _DocState:
             found = self._resolve_head(head)
             if found is not None:
                 out.append(found)
+                out += self._coordinated_modifiers(head, found)
         return out
+
+    def _coordinated_modifiers(self, head: Token, found: _Actor) -> list[_Actor]:
+        """"Chinese and Indian diplomats": the second demonym names a second actor."""
+        extra: list[_Actor] = []
+        for c in head.children:
+            if c.dep_ in ("amod", "compound") and self.by_token.get(c.i) is not None:
+                for conj in c.conjuncts:
+                    mm = self.by_token.get(conj.i)
+                    if mm is not None and mm.country and mm.country != found.actor.country:
+                        extra.append(_Actor(self._group(head, mm)))
+        return extra
 
     def _resolve_head(self, head: Token) -> _Actor | None:
         m = self.by_token.get(head.i)
@@ -569,7 +621,7 @@ class _DocState:
             # "guerrillas" with no country of its own: the demonym or place around it may name one.
             better = self._modified(head)
             return better if better is not None else _Actor(self.event_actor(m))
-        if m is None and head.lower_ in _FIRST_PERSON:
+        if m is None and head.lower_ in _SPEAKER_PRONOUNS:
             # Filled with the quote's speaker by the caller, or dropped.
             return _Actor(EventActor(text=head.text, name=None, country=None, start=head.idx,
                                      end=head.idx + len(head.text)))
@@ -662,7 +714,8 @@ def _subject(tok: Token, names_actor: Callable[[Token], bool] | None = None) -> 
     cur = tok
     for step in range(6):
         for c in cur.children:
-            if c.dep_ in _SUBJ:
+            # "Lavrov, who met Wang Yi": the relative pronoun stands for the noun the clause modifies.
+            if c.dep_ in _SUBJ and not (c.tag_ in ("WP", "WDT") and cur.dep_ == "relcl"):
                 return c
         # Raising: "Putin is expected to visit" — the passive subject of the governing verb.
         if step:
@@ -681,6 +734,28 @@ def _subject(tok: Token, names_actor: Callable[[Token], bool] | None = None) -> 
                 cur = cur.head
             continue
         break
+    return None
+
+
+_OBLIGATION = frozenset({"must", "should", "ought"})
+_REPORTING = frozenset({"say", "tell", "declare", "insist", "state", "add", "conclude", "stress", "warn", "argue",
+                        "announce", "confirm"})
+
+
+def _obligation_reporter(tok: Token, governor: Token | None) -> Token | None:
+    """The subject of the reporting verb when the event is an obligation in reported speech."""
+    clause = governor or tok
+    if not any(a.lower_ in _OBLIGATION for a in _aux_tokens(tok, governor)):
+        return None
+    if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in _REPORTING:
+        return next((c for c in clause.head.children if c.dep_ in _SUBJ), None)
+    return None
+
+
+def _reporter(clause: Token) -> Token | None:
+    """The subject of the reporting verb whose complement is ``clause``."""
+    if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in _REPORTING:
+        return next((c for c in clause.head.children if c.dep_ in _SUBJ), None)
     return None
 
 
@@ -748,6 +823,27 @@ def _clause_tokens(tok: Token, sent: Span) -> list[Token]:
             if c.dep_ in ("npadvmod", "prep", "advmod"):
                 out += list(c.subtree)
     return sorted(out, key=lambda t: t.i)
+
+
+def _merge_repeats(events: list[Event]) -> list[Event]:
+    """One event per category and actors in a sentence ("staged a hunger strike in protest" is one PROTEST).
+
+    Of two events with the same category, flags and overlapping actor countries, the more
+    confident one stays (the earlier on a tie).
+    """
+    kept: list[Event] = []
+    for e in sorted(events, key=lambda e: -e.confidence):
+        if any(k.category == e.category and k.negated == e.negated and k.aux == e.aux
+               and _overlap(k.actor, e.actor) and _overlap(k.recipient, e.recipient) for k in kept):
+            continue
+        kept.append(e)
+    order = {id(e): i for i, e in enumerate(events)}
+    return sorted(kept, key=lambda e: order[id(e)])
+
+
+def _overlap(a: list[EventActor], b: list[EventActor]) -> bool:
+    ca, cb = {x.country for x in a if x.country}, {x.country for x in b if x.country}
+    return not ca or not cb or bool(ca & cb)
 
 
 def _trigger_text(trig: _Trigger) -> str:

@@ -84,7 +84,12 @@ class Lexicon:
         candidates = self.verbs.get(token.lemma_.lower()) or self._by_form(token.lower_)
         if not candidates:
             return None
+        has_object = any(c.dep_ == "dobj" for c in token.children)
         for entry in candidates:
+            if "intrans" in entry.flags and has_object:
+                continue
+            if "noclause" in entry.flags and any(c.dep_ in ("xcomp", "ccomp") for c in token.children):
+                continue
             particles: list[Token] = []
             ok = True
             for word in entry.particles:
@@ -100,6 +105,10 @@ class Lexicon:
             obj = None
             if entry.objects:
                 obj = _find_object(token, entry.objects)
+                # "go on strike": the object is the particle's own object.
+                for p in particles:
+                    if obj is None:
+                        obj = next((c for c in p.children if c.lemma_.lower() in entry.objects), None)
                 if obj is None:
                     continue
             return Match(entry, obj, tuple(particles))

@@ -70,12 +70,12 @@ def sniff(head: bytes) -> str:
     return "text"
 
 
-def _suffix_format(path: Path) -> tuple[str | None, bool]:
-    """(format from the suffix or None, whether the name ends in .gz)."""
+def _suffix_format(path: Path) -> str | None:
+    """Format named by the file suffix, looking through a final ``.gz``; None when unknown."""
     suffixes = [s.lower() for s in path.suffixes]
-    gz = bool(suffixes) and suffixes[-1] in (".gz", ".gzip")
-    inner = suffixes[-2] if gz and len(suffixes) > 1 else (suffixes[-1] if suffixes and not gz else None)
-    return (SUFFIX_FORMATS.get(inner) if inner else None), gz
+    if suffixes and suffixes[-1] in (".gz", ".gzip"):
+        suffixes.pop()
+    return SUFFIX_FORMATS.get(suffixes[-1]) if suffixes else None
 
 
 class Reader:
@@ -128,7 +128,7 @@ class Reader:
         if not path.is_file():
             yield Reject(input=name, reason="not a regular file")
             return
-        fmt, gz = _suffix_format(path)
+        fmt = _suffix_format(path)
         if fmt in BULK_FORMATS:
             with open_decoded(path, self.settings.max_decoded_bytes, "max_decoded_bytes") as stream:
                 yield from self._bulk(fmt, stream, name)

@@ -10,7 +10,9 @@ in-process (fast, for trusted input and tests).
 
 from __future__ import annotations
 
-import multiprocessing
+import os
+import subprocess
+import sys
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -35,28 +37,42 @@ def _limit_memory(megabytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _serve(conn: Connection, settings: Settings) -> None:
-    """Worker loop: receive (html, url), answer ("ok", PageExtract) or ("error", reason)."""
+def _extract_reply(html: str, url: str | None, settings: Settings) -> tuple[str, Any]:
+    try:
+        return ("ok", extract_html(html, url, settings))
+    except MemoryError:
+        return ("error", f"HTML extraction over the memory limit of {settings.extract_memory_mb} MB "
+                         "(extract_memory_mb)")
+    except Exception as exc:  # any failure of a third-party parser on hostile input
+        return ("error", f"HTML extraction failed ({type(exc).__name__}: {str(exc)[:160]})")
+
+
+def serve() -> None:
+    """Worker main loop (``python -m communique.ingest.worker``), speaking over stdin/stdout.
+
+    The first message is the ``Settings``; then each (html, url) gets ("ok", PageExtract) or
+    ("error", reason). A plain subprocess, not ``multiprocessing``: it never re-imports the
+    caller's ``__main__`` and can be started from any script or pool worker.
+    """
+    protocol_out = os.dup(1)
+    os.dup2(2, 1)  # stray prints of a library go to stderr, never into the protocol
+    inbox = Connection(0, writable=False)
+    outbox = Connection(protocol_out, readable=False)
+    settings: Settings = inbox.recv()
     _limit_memory(settings.extract_memory_mb)
     # Import the parsers before the first page so its time limit measures extraction only.
     import trafilatura  # noqa: F401
     import trafilatura.metadata  # noqa: F401
 
-    conn.send(("ready", None))
+    outbox.send(("ready", None))
     while True:
         try:
-            html, url = conn.recv()
+            html, url = inbox.recv()
         except (EOFError, OSError):
             return
+        reply = _extract_reply(html, url, settings)
         try:
-            reply: tuple[str, Any] = ("ok", extract_html(html, url, settings))
-        except MemoryError:
-            reply = ("error", f"HTML extraction over the memory limit of {settings.extract_memory_mb} MB "
-                              "(extract_memory_mb)")
-        except Exception as exc:  # any failure of a third-party parser on hostile input
-            reply = ("error", f"HTML extraction failed ({type(exc).__name__}: {str(exc)[:160]})")
-        try:
-            conn.send(reply)
+            outbox.send(reply)
         except (MemoryError, OSError):
             return
 
@@ -70,8 +86,9 @@ class HtmlExtractor:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._process: Any = None
-        self._conn: Connection | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._send: Connection | None = None
+        self._recv: Connection | None = None
         self.started = 0  # worker processes started so far (a killed worker is replaced)
 
     def __enter__(self) -> HtmlExtractor:
@@ -81,51 +98,51 @@ class HtmlExtractor:
         self.close()
 
     def __call__(self, html: str, url: str | None = None) -> PageExtract:
-        # A daemonic process (a multiprocessing pool worker) may not start children: there the
-        # page is extracted in-process, and the pool's own supervision is the bound.
-        if not self.settings.extract_in_subprocess or multiprocessing.current_process().daemon:
-            try:
-                return extract_html(html, url, self.settings)
-            except MemoryError as exc:
-                raise ExtractionFailed("HTML extraction ran out of memory") from exc
-            except Exception as exc:  # any failure of a third-party parser on hostile input
-                raise ExtractionFailed(f"HTML extraction failed ({type(exc).__name__}: {str(exc)[:160]})") from exc
+        if not self.settings.extract_in_subprocess:
+            status, value = _extract_reply(html, url, self.settings)
+            if status != "ok":
+                raise ExtractionFailed(str(value))
+            assert isinstance(value, PageExtract)
+            return value
         return self._in_worker(html, url)
 
-    def _start(self) -> Connection:
-        context = multiprocessing.get_context("spawn")
-        parent, child = context.Pipe()
-        process = context.Process(target=_serve, args=(child, self.settings), daemon=True,
-                                  name="communique-extract")
-        process.start()
-        child.close()
-        self._process, self._conn = process, parent
+    def _start(self) -> None:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "communique.ingest.worker"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, close_fds=True,
+        )
+        assert process.stdin is not None and process.stdout is not None
+        self._send = Connection(os.dup(process.stdin.fileno()), readable=False)
+        self._recv = Connection(os.dup(process.stdout.fileno()), writable=False)
+        process.stdin.close()
+        process.stdout.close()
+        self._process = process
         self.started += 1
         try:
-            ready = parent.poll(STARTUP_TIMEOUT) and parent.recv()[0] == "ready"
+            self._send.send(self.settings)
+            ready = self._recv.poll(STARTUP_TIMEOUT) and self._recv.recv()[0] == "ready"
         except (EOFError, OSError):
             ready = False
         if not ready:
             self.close()
             raise ExtractionFailed("HTML extraction worker failed to start")
-        return parent
 
     def _in_worker(self, html: str, url: str | None) -> PageExtract:
-        conn = self._conn if self._process is not None and self._process.is_alive() else None
-        if conn is None:
+        if self._process is None or self._process.poll() is not None:
             self.close()
-            conn = self._start()
+            self._start()
+        assert self._send is not None and self._recv is not None and self._process is not None
         try:
-            conn.send((html, url))
-            if not conn.poll(self.settings.extract_timeout):
+            self._send.send((html, url))
+            if not self._recv.poll(self.settings.extract_timeout):
                 self.close()
                 raise ExtractionFailed(
                     f"HTML extraction took longer than the limit of {self.settings.extract_timeout:g}s "
                     "(extract_timeout)"
                 )
-            status, value = conn.recv()
-        except (EOFError, OSError, BrokenPipeError) as exc:
-            code = self._process.exitcode if self._process is not None else None
+            status, value = self._recv.recv()
+        except (EOFError, OSError) as exc:
+            code = self._process.poll()
             self.close()
             raise ExtractionFailed(
                 f"HTML extraction worker died (exit code {code}); the page may exceed the memory limit of "
@@ -138,11 +155,16 @@ class HtmlExtractor:
 
     def close(self) -> None:
         """Stop the worker process (if any); a later call starts a new one."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        for conn in (self._send, self._recv):
+            if conn is not None:
+                conn.close()
+        self._send = self._recv = None
         if self._process is not None:
-            if self._process.is_alive():
+            if self._process.poll() is None:
                 self._process.kill()
-            self._process.join(timeout=5)
+            self._process.wait(timeout=5)
             self._process = None
+
+
+if __name__ == "__main__":
+    serve()

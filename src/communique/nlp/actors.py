@@ -36,7 +36,7 @@ from communique.records import ActorMention
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from communique.knowledge import KnowledgeBase
+    from communique.knowledge import KnowledgeBase, Official
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
 # A capital right after one of these is the place, not the government ("talks in Moscow").
@@ -48,10 +48,17 @@ STRONG_LOCATIVE = frozenset({"in", "at", "near", "outside", "around", "inside", 
 VISIT_LEMMAS = frozenset({"visit", "arrive", "reach", "leave", "fly", "travel", "return"})
 PRONOUNS = frozenset({"he", "she", "him", "his", "her", "hers"})
 DETERMINERS = frozenset({"the", "a", "an"})
+SPACED_DASHES = frozenset({"-", "–", "—", "--"})
+COORDINATORS = frozenset({"and", "&", ",", "or"})
 POSSESSIVE = frozenset({"'s", "’s", "'"})
 # Words allowed inside a title besides role words ("former Deputy Foreign Minister").
 TITLE_GLUE = frozenset({"former", "deputy", "acting", "then", "vice", "chief", "top", "senior", "new",
                         "outgoing", "incoming", "-", "'s", "’s", "first", "counterpart", "counterparts"})
+# A generic reference ("the Russian leader", "the head of state") means whoever holds one of
+# these offices (canonical roles of roles.tsv), in this order of preference.
+GENERIC_LEADER_ROLES = frozenset({"leader", "head of state", "head of government"})
+LEADER_ROLES = ("president", "supreme leader", "king", "emir", "prime minister", "chancellor",
+                "head of state", "head of government", "leader")
 # Places the gazetteer alone (without a spaCy entity) may report: big enough to be worth the
 # risk of a false match on a capitalised word, or a region, never a lone stop word.
 MIN_BARE_PLACE_POPULATION = 20_000
@@ -70,6 +77,8 @@ class _Mention:
     actor_id: str | None = None
     role: str | None = None
     known: bool = True  # resolved from the knowledge base (not a bare spaCy entity)
+    surname_only: bool = False  # a lone surname the knowledge base knows ("Lavrov")
+    titles: list[str] = field(default_factory=list)  # roles the text gives ("crown prince")
 
 
 @dataclass
@@ -98,6 +107,8 @@ class _Recogniser:
         self.when = when
         self.texts = [t.text for t in doc]
         self.lowers = [t.lower_ for t in doc]
+        self.kb_starts: dict[int, _Cand] = {}
+        self.roles: dict[int, tuple[int, RoleEntry]] = {}
 
     # --- step 1: names ----------------------------------------------------------------
 
@@ -155,8 +166,15 @@ class _Recogniser:
             while e > s and (lowers[e - 1] in POSSESSIVE or doc[e - 1].is_punct or doc[e - 1].is_space
                              or (ent.label_ != "ORG" and doc[e - 1].like_num)):
                 e -= 1  # "G. Kersey 63": a score is not part of a name
-            if any("\n" in doc[k].text for k in range(s, e)):
-                continue  # an entity across a line break is a misreading of a table or heading
+            if any("\n" in doc[k].text or (lowers[k] in SPACED_DASHES and doc[k - 1].whitespace_)
+                   for k in range(s + 1, e - 1)):
+                # Across a line break or a spaced dash ("Romania - Cosmin Contra"): a misread
+                # table row or heading, not one name; the known names inside still count.
+                continue
+            first = starts.get(s)
+            if first is not None and first.end < e and lowers[first.end] in COORDINATORS \
+                    and first.entries[0].kind in ("country", "place", "capital", "demonym"):
+                continue  # "Kharkiv and Odesa" is two places, not one organisation
             if ent.label_ == "PERSON":
                 # "Iranian Foreign Minister Abbas Araghchi" → the name after the title.
                 while s < e - 1:
@@ -216,8 +234,8 @@ class _Recogniser:
             for e in entries:
                 if e.kind in ("person", "surname"):
                     return e
-            if best.kind == "place":
-                return None  # a person who shares a town's name
+            if best.kind == "place" and best.place_kind not in ("admin1", "admin2"):
+                return None  # a person who shares a town's name (but not a province's)
         if label == "ORG":
             for e in entries:
                 if e.kind == "organisation":
@@ -233,10 +251,17 @@ class _Recogniser:
     def from_entry(self, c: _Cand, e: Entry) -> _Mention | None:
         s, end = c.start, c.end
         if e.kind in ("person", "surname"):
+            if e.kind == "surname":
+                if c.label is None and self.doc.has_annotation("TAG") and self.doc[s].pos_ != "PROPN":
+                    return None  # "Price rose": a capitalised word, not Mr Price
+                # Several officials share the surname: the one in office on the date.
+                people = [x for x in c.entries if x.kind == "surname"]
+                e = min(people, key=lambda x: self.distance_in_office(x.name))
             terms = self.kb.officials_named(e.name) or []
             term = self.kb.term_on(terms, self.when)
             return _Mention(s, end, "person", e.name, term.country if term else e.country,
-                            term.sector if term else e.sector, role=term.role if term else None)
+                            term.sector if term else e.sector, role=term.role if term else None,
+                            surname_only=e.kind == "surname")
         if e.kind == "country":
             return _Mention(s, end, "country", e.name, e.country)
         if e.kind == "demonym":
@@ -264,6 +289,18 @@ class _Recogniser:
         prev = self.doc[s - 1]
         return prev.lower_ in LOCATIVE or prev.lemma_ in VISIT_LEMMAS
 
+    def distance_in_office(self, name: str) -> int:
+        """Days between the article date and the person's nearest term of office (0 inside one)."""
+        best = 10**6
+        for t in self.kb.officials_named(name):
+            if t.active_on(self.when):
+                return 0
+            if t.start and t.start > self.when:
+                best = min(best, (t.start - self.when).days)
+            if t.end and t.end < self.when:
+                best = min(best, (self.when - t.end).days)
+        return best
+
     def is_place_context(self, s: int) -> bool:
         """Locative preposition or visit verb before, or a dateline ("MOSCOW, April 18 —")."""
         if self.after_locative(s):
@@ -287,23 +324,30 @@ class _Recogniser:
             return False
         if self.is_place_context(s):
             return True
-        sent = doc[s].sent
-        return any(t.pos_ in ("VERB", "AUX") for t in sent)
+        if not doc.has_annotation("DEP") and not doc.has_annotation("SENT_START"):
+            return True
+        return any(t.pos_ in ("VERB", "AUX") for t in doc[s].sent)
 
     def from_entity(self, c: _Cand, kb_cands: dict[tuple[int, int], _Cand]) -> _Mention | None:
-        text = " ".join(self.texts[c.start:c.end])
+        """A name only spaCy found; known words inside it may still give its country and sector."""
+        text = self.doc[c.start:c.end].text
         label = c.label
         if label == "PERSON":
             return _Mention(c.start, c.end, "person", text, None, known=False)
         if label == "NORP":
             return _Mention(c.start, c.end, "demonym", text, self.kb.country_of(text), known=False)
         country = None
-        for (s, e), cand in kb_cands.items():
-            if c.start <= s and e <= c.end and cand.entries[0].kind in ("country", "demonym", "place", "capital"):
+        sector = None
+        for k in range(c.start, c.end):
+            cand = self.kb_starts.get(k)
+            if country is None and cand is not None and cand.end <= c.end \
+                    and cand.entries[0].kind in ("country", "demonym", "place", "capital"):
                 country = cand.entries[0].country
-                break
+            hit = self.roles.get(k)
+            if sector is None and hit is not None and hit[0] <= c.end:
+                sector = hit[1].sector  # "Iranian Foreign Ministry", "Kharkiv regional administration"
         if label == "ORG":
-            return _Mention(c.start, c.end, "organisation", text, country, known=False)
+            return _Mention(c.start, c.end, "organisation", text, country, sector, known=False)
         if label in ("GPE", "LOC", "FAC"):
             return _Mention(c.start, c.end, "place", text, country, known=False)
         return None
@@ -331,6 +375,8 @@ class _Recogniser:
             break
         title_start = j + 1
         if title_start == m.start:
+            if not m.known:
+                self.apposition(m, roles)
             return
         role: RoleEntry | None = None
         for k in range(title_start, m.start):
@@ -341,18 +387,45 @@ class _Recogniser:
             m.country = m.country or country
             if role is not None:
                 m.sector = m.sector or role.sector
-        if role is not None and m.role is None:
-            m.role = role.canonical_role or role.term
+        if role is not None:
+            m.titles.append(role.canonical_role or role.term)
+            m.role = m.role or m.titles[-1]
         if seen_role:
             for d in consumed:
                 if d.kind == "demonym":
                     d.kind = "_drop"
 
+    def apposition(self, m: _Mention, roles: dict[int, tuple[int, RoleEntry]]) -> None:
+        """"Ivan Petrov, Russia's deputy foreign minister, ...": a title after the name."""
+        j = m.end
+        lowers = self.lowers
+        if j + 2 >= len(lowers) or lowers[j] != ",":
+            return
+        j += 1
+        if lowers[j] in DETERMINERS:
+            j += 1
+        country = None
+        cand = self.kb_starts.get(j)
+        if cand is not None and cand.entries[0].kind in ("country", "demonym", "organisation"):
+            country = cand.entries[0].country
+            j = cand.end + (1 if cand.end < len(lowers) and lowers[cand.end] in POSSESSIVE else 0)
+        hit = roles.get(j)
+        while hit is None and j < len(lowers) and lowers[j] in TITLE_GLUE:
+            j += 1
+            hit = roles.get(j)
+        if hit is None or hit[1].kind == "group":
+            return
+        m.country = m.country or country
+        m.sector = m.sector or hit[1].sector
+        m.titles.append(hit[1].canonical_role or hit[1].term)
+        m.role = m.role or m.titles[-1]
+
     # --- steps 4 and 5 ----------------------------------------------------------------
 
     def run(self) -> list[ActorMention]:
         chosen, kb_cands = self.select()
-        roles = self.role_matches()
+        self.kb_starts = {c.start: c for c in kb_cands.values()}
+        roles = self.roles = self.role_matches()
         mentions: list[_Mention] = []
         covered = [False] * len(self.lowers)
         for c in chosen:
@@ -372,7 +445,8 @@ class _Recogniser:
                 if m.end - m.start >= 2:
                     people.setdefault(self.lowers[m.end - 1], m)
         for m in mentions:
-            if m.kind == "person" and m.end - m.start == 1 and not m.known:
+            if m.kind == "person" and m.end - m.start == 1 and (not m.known or m.surname_only):
+                # Someone the article named in full beats an official who shares the surname.
                 full = people.get(self.lowers[m.start])
                 if full is not None:
                     _copy_actor(m, full)
@@ -479,13 +553,16 @@ class _Recogniser:
                     _copy_actor(m, target)
                     persons.append(m)
                 elif m.country and m.role:
-                    holder = self.kb.office_holder(m.country, m.role, self.when)
+                    holder = self.holder(m.country, m.role)
                     if holder is not None:
                         m.name, m.sector = holder.name, holder.sector or m.sector
                         persons.append(m)
 
     def sentence_ids(self) -> list[int]:
+        """Sentence number of every token (all 0 when the pipeline has no sentence boundaries)."""
         ids = [0] * len(self.doc)
+        if not (self.doc.has_annotation("SENT_START") or self.doc.has_annotation("DEP")):
+            return ids
         for k, sent in enumerate(self.doc.sents):
             for t in range(sent.start, sent.end):
                 ids[t] = k
@@ -505,20 +582,38 @@ class _Recogniser:
         return persons[-1]
 
     def role_antecedent(self, m: _Mention, persons: list[_Mention]) -> _Mention | None:
+        """The person a role reference points back to: same country, and same role if any fits.
+
+        "the minister" → the nearest minister; "the Russian leader" → the nearest Russian head
+        of state or government (else the one in office on the date, if the article named
+        them); failing a role match, the nearest person of that country.
+        """
         fits = [p for p in persons if m.country is None or p.country == m.country]
         if not fits:
             return None
-        for p in reversed(fits):
-            if p.role and m.role and (m.role in p.role or p.role in m.role):
-                return p
-        if m.country is not None:
-            # "the Russian leader": the nearest Russian, whatever the exact title.
-            if m.role and self.kb.office_holder(m.country, m.role, self.when) is not None:
-                holder = self.kb.office_holder(m.country, m.role, self.when)
-                for p in reversed(fits):
-                    if holder is not None and p.name == holder.name:
+        if m.role:
+            wanted = LEADER_ROLES if m.role in GENERIC_LEADER_ROLES else (m.role,)
+            for p in reversed(fits):
+                for r in (p.role, *p.titles):
+                    if r and any(w in r or r in w for w in wanted):
                         return p
+        if m.country is not None:
+            holder = self.holder(m.country, m.role)
+            for p in reversed(fits):
+                if holder is not None and p.name == holder.name:
+                    return p
             return fits[-1]
+        return None
+
+    def holder(self, country: str, role: str | None) -> Official | None:
+        """Who held ``role`` for ``country`` on the article date; "leader" means the first of
+        ``LEADER_ROLES`` the knowledge base has a holder for."""
+        if not role:
+            return None
+        for r in LEADER_ROLES if role in GENERIC_LEADER_ROLES else (role,):
+            found = self.kb.office_holder(country, r, self.when)
+            if found is not None:
+                return found
         return None
 
     def to_record(self, m: _Mention) -> ActorMention:
@@ -534,4 +629,5 @@ class _Recogniser:
 def _copy_actor(m: _Mention, source: _Mention) -> None:
     m.name, m.country, m.sector = source.name, source.country, source.sector
     m.role = m.role or source.role
+    m.titles = m.titles + source.titles
     m.actor_id = source.actor_id

@@ -23,11 +23,8 @@ if TYPE_CHECKING:
 RANK = {"person": 0, "organisation": 1, "country": 2, "seat": 2, "capital": 3, "demonym": 4,
         "surname": 5, "place": 6}
 
-_PLAIN = re.compile(r"^[^\W\d_]+(?: [^\W\d_]+)*$")
 # Letters joined by hyphens: spaCy's infix rule splits "Mazar-i-Sharif" at each hyphen.
-_HYPHENATED = re.compile(r"^[^\W\d_]+(?:[ -][^\W\d_]+)*$")
 _HYPHEN_SPLIT = re.compile(r"(-)| ")
-_LEAF = ""  # dict key holding the entries that end at a node (no token is the empty string)
 
 
 class Entry(NamedTuple):
@@ -58,35 +55,37 @@ class RoleEntry:
 
 
 class Trie:
-    """Nested-dict token trie mapping lower-cased token sequences to their entries."""
+    """Token sequences (lower-cased) → their entries, with the longest name per first token.
+
+    A flat dict keyed by token tuples: building is one insertion per name, and matching
+    at a token costs nothing unless the token starts some name.
+    """
 
     def __init__(self) -> None:
-        self.root: dict[str, Any] = {}
+        self.table: dict[tuple[str, ...], list[Any]] = {}
+        self.root: dict[str, int] = {}  # first token → longest name length starting with it
 
     def add(self, tokens: Sequence[str], value: Any) -> None:
-        node = self.root
-        for tok in tokens:
-            node = node.setdefault(tok.lower(), {})
-        node.setdefault(_LEAF, []).append(value)
+        key = tuple(t.lower() for t in tokens)
+        found = self.table.get(key)
+        if found is None:
+            self.table[key] = [value]
+            if self.root.get(key[0], 0) < len(key):
+                self.root[key[0]] = len(key)
+        else:
+            found.append(value)
 
     def matches_at(self, lowers: Sequence[str], i: int, limit: int = 12) -> list[tuple[int, list[Any]]]:
         """(end, values) of every name starting at token ``i``, longest first."""
-        node = self.root.get(lowers[i])
-        if node is None:
+        longest = self.root.get(lowers[i])
+        if longest is None:
             return []
         found: list[tuple[int, list[Any]]] = []
-        j = i + 1
-        while True:
-            leaf = node.get(_LEAF)
-            if leaf:
-                found.append((j, leaf))
-            if j >= len(lowers) or j - i >= limit:
-                break
-            node = node.get(lowers[j])
-            if node is None:
-                break
-            j += 1
-        found.reverse()
+        table = self.table
+        for end in range(min(i + longest, i + limit, len(lowers)), i, -1):
+            hit = table.get(tuple(lowers[i:end]))
+            if hit:
+                found.append((end, hit))
         return found
 
 
@@ -108,7 +107,10 @@ def gazetteer(kb: KnowledgeBase) -> Gazetteer:
     """The gazetteer of ``kb``, built on first use and cached on the knowledge base."""
     cached = kb.cache.get("gazetteer")
     if cached is None:
-        cached = kb.cache["gazetteer"] = _build(kb)
+        from communique.knowledge.base import paused_gc
+
+        with paused_gc():
+            cached = kb.cache["gazetteer"] = _build(kb)
     return cached  # type: ignore[no-any-return]
 
 
@@ -126,9 +128,10 @@ def tokenize_names(names: Iterable[str]) -> dict[str, tuple[str, ...]]:
     for name in names:
         if name in out:
             continue
-        if _PLAIN.match(name):
+        bare = name.replace(" ", "")
+        if bare.isalpha():
             out[name] = tuple(name.split(" "))
-        elif _HYPHENATED.match(name):
+        elif bare.replace("-", "").isalpha() and "--" not in name and not name.startswith("-") and not name.endswith("-"):
             out[name] = tuple(t for t in _HYPHEN_SPLIT.split(name) if t)
         else:
             hard.append(name)
@@ -153,8 +156,8 @@ def _build(kb: KnowledgeBase) -> Gazetteer:
             add((d, "group" if plural else "demonym", c.name, c.code, None, 0, None, None))
         for cap in c.capitals:
             add((cap, "capital", cap, c.code, "GOV", 0, None, None))
-        for seat, sector in c.seats:
-            add((seat, "seat", seat, c.code, sector, 0, None, None))
+        for seat, seat_sector in c.seats:
+            add((seat, "seat", seat, c.code, seat_sector, 0, None, None))
     for o in kb.organisations.values():
         for n in (o.name, *o.aliases):
             add((n, "organisation", o.name, o.actor_country, o.sector, 0, None, o.code))
@@ -168,6 +171,7 @@ def _build(kb: KnowledgeBase) -> Gazetteer:
 
     tokens = tokenize_names({" ".join(row[0].split()) for row in pending})
     names = Trie()
+    table, root = names.table, names.root
     seen: set[tuple[Any, ...]] = set()
     for name, kind, display, country, sector, population, place_kind, actor_id in pending:
         toks = tokens.get(" ".join(name.split()))
@@ -178,9 +182,19 @@ def _build(kb: KnowledgeBase) -> Gazetteer:
         if key in seen:
             continue
         seen.add(key)
-        names.add(toks, Entry(kind, display, country, sector, toks, population, place_kind, actor_id))
-    for node_entries in _leaves(names.root):
-        node_entries.sort(key=lambda e: (e.rank, -e.population))
+        # Inlined Trie.add: this loop runs once per name (tens of thousands of places).
+        lowered = tuple(map(str.lower, toks))
+        entry = Entry(kind, display, country, sector, toks, population, place_kind, actor_id)
+        found = table.get(lowered)
+        if found is None:
+            table[lowered] = [entry]
+            if root.get(lowered[0], 0) < len(lowered):
+                root[lowered[0]] = len(lowered)
+        else:
+            found.append(entry)
+    for node_entries in names.table.values():
+        if len(node_entries) > 1:
+            node_entries.sort(key=lambda e: (e.rank, -e.population))
 
     roles = Trie()
     role_words: set[str] = set()
@@ -191,14 +205,3 @@ def _build(kb: KnowledgeBase) -> Gazetteer:
         if role.kind != "group":
             role_words.update(t.lower() for t in toks)
     return Gazetteer(names=names, roles=roles, role_words=frozenset(role_words))
-
-
-def _leaves(node: dict[str, Any]) -> Iterable[list[Any]]:
-    stack = [node]
-    while stack:
-        cur = stack.pop()
-        for key, child in cur.items():
-            if key == _LEAF:
-                yield child
-            else:
-                stack.append(child)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 _SPEAKER_STOP = frozenset({"appos", "relcl", "acl", "punct", "advcl", "parataxis", "dep", "ccomp"})
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
 # Subjects that name nobody: "it was said that", "there ...".
-_EXPLETIVE = frozenset({"it", "there", "this", "that", "what", "which"})
+_EXPLETIVE = frozenset({"there", "what", "which"})
 _QUOTE_CHARS = frozenset("\"“”«»„‘’'")
 # Content shorter than this (in word tokens) is not a statement ("he said so").
 MIN_CONTENT_WORDS = 2
@@ -188,17 +188,24 @@ def _content(verb: Token, frames: frozenset[str]) -> tuple[tuple[int, int] | Non
     if "object" in frames and objects and objects[0].pos_ != "PRON":
         lo, hi = _subtree_range(objects[0])
         return _trim(doc, lo, hi), "object"
-    if (
-        "clause" in frames
-        and verb.dep_ in ("parataxis", "ccomp", "advcl")
-        and verb.head.pos_ in ("VERB", "AUX")
-        and _set_off(verb)
-    ):
-        # "The museum, Mr. Bush said, celebrated ..." / "... ahead, he said.": the clause the cue
-        # interrupts, whole (the cue's own words are a hole in it, see ``Cue.hole``)
-        head = verb.head
-        return _trim(doc, head.left_edge.i, head.right_edge.i + 1), "parenthetical"
     return None, None
+
+
+def _parenthetical(verb: Token, speaker: tuple[int, int] | None) -> tuple[int, int] | None:
+    """'The museum, Mr. Bush said, celebrated ...' / '..., he said.': the sentence the cue clause is
+    set off in by commas, as a token range (the cue clause itself is cut out later as a hole)."""
+    doc = verb.doc
+    lo, hi = verb.i, verb.i + 1
+    if speaker is not None:
+        lo, hi = min(lo, speaker[0]), max(hi, speaker[1])
+    sent = verb.sent
+    before = doc[lo - 1] if lo > sent.start else None
+    after = doc[hi] if hi < sent.end else None
+    if before is None or before.text not in (",", "—", "–"):
+        return None
+    if after is not None and after.text not in (",", ".", "!", "?", "—", "–", "\n") and not after.is_space:
+        return None
+    return _trim(doc, sent.start, sent.end)
 
 
 _EDGE_JUNK = " \t\n,;:—–-"
@@ -225,13 +232,6 @@ def _cut_hole(
     if len(text[start:end].split()) < MIN_CONTENT_WORDS:
         return None, None
     return (start, end), None
-
-
-def _set_off(verb: Token) -> bool:
-    """Is the cue's clause set off by a comma from the clause it reports ("X, he said, Y")?"""
-    doc = verb.doc
-    lo = verb.left_edge.i
-    return lo > 0 and doc[lo - 1].text in (",", "—", "–") and verb.head.i < lo
 
 
 def _according_to(token: Token) -> Cue | None:
@@ -292,24 +292,33 @@ def find_cues(doc: Doc, lexicon: dict[str, CueEntry], quoted: Callable[[int], bo
         entry = _lexicon_key(token, lexicon)
         if entry is None:
             continue
-        content, frame = _content(token, entry.frames)
-        if content is None and "direct" not in entry.frames:
-            continue
         if token.i >= 2 and doc[token.i - 1].text == "-":
             continue  # "so-called", "long-said": part of a compound word, not a cue
+        content, frame = _content(token, entry.frames)
         subject = subject_of(token)
+        if subject is not None and quoted(subject.idx):
+            subject = None  # '"... Full panic mode," said Wimes': the parser took words of the quote
         if subject is None and "direct" in entry.frames:
             subject = _inverted_subject(token)
         speaker = speaker_tokens(subject) if subject is not None else None
+        if content is None and "clause" in entry.frames:
+            content = _parenthetical(token, speaker)
+            frame = "parenthetical" if content is not None else None
+        if content is None and "direct" not in entry.frames:
+            continue
         chars = _chars(doc, content)
-        if speaker is not None and chars is not None:
+        if speaker is not None and chars is not None and frame != "parenthetical":
             first, last = doc[speaker[0]], doc[speaker[1] - 1]
             if first.idx < chars[1] and chars[0] < last.idx + len(last):
                 speaker = None  # a subject inside the reported clause is not who reports it
         hole = None
         if frame == "parenthetical" and chars is not None:
-            last = token.right_edge
-            hole = (token.left_edge.idx, last.idx + len(last))
+            lo, hi = (
+                (token.i, token.i + 1)
+                if speaker is None
+                else (min(token.i, speaker[0]), max(token.i + 1, speaker[1]))
+            )
+            hole = (doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1]))
             chars, hole = _cut_hole(doc.text, chars, hole)
             if chars is None:
                 continue

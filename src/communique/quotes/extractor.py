@@ -169,6 +169,19 @@ class _Extraction:
                 return self.resolver.resolve(speaker_tokens(subject))
         return None
 
+    def _dash_speaker(self, after: list[int]) -> Speaker | None:
+        """'"..." — Carla Sanchez, a teacher': a name right after a dash that follows the quote."""
+        from communique.quotes.cues import speaker_tokens
+
+        if len(after) < 2 or self.doc[after[0]].text not in ("—", "―", "–", "-", "--"):
+            return None
+        name = self.doc[after[1]]
+        if name.pos_ != "PROPN":
+            return None
+        while name.dep_ in ("compound", "flat") and name.head.i > name.i and name.head.i in after:
+            name = name.head
+        return self.resolver.resolve(speaker_tokens(name))
+
     # -- the cascade -----------------------------------------------------------------------------
 
     def run(self) -> list[_Found]:
@@ -232,9 +245,9 @@ class _Extraction:
             if frame_cue is not None:
                 item = _Found(m.start, m.end, "direct", frame_cue, speaker_of(frame_cue), [m])
             else:
-                colon = self._colon_speaker(before)
-                if colon is not None:
-                    item = _Found(m.start, m.end, "direct", None, colon, [m])
+                named = self._colon_speaker(before) or self._dash_speaker(after)
+                if named is not None:
+                    item = _Found(m.start, m.end, "direct", None, named, [m])
             if item is None:
                 words = len(_WORDS.findall(self.text[m.start : m.end]))
                 inside_sentence = any(not self.doc[i].is_punct for i in before) or any(

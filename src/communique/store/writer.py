@@ -39,6 +39,7 @@ from communique.pipeline import article_date
 from communique.records import Analysis, Article, Reject
 from communique.store.coverage import CoverageRow, source_key
 from communique.store.layout import (
+    CATALOG,
     LEDGER,
     LOCK,
     SCHEMA_VERSION,
@@ -172,6 +173,12 @@ class StoreWriter:
         """Delete files under tables/ that no commit lists (left by crashed or failed batches)."""
         live = self.state.live_paths()
         removed = 0
+        # Catalog builds killed half-way (a reader building one now falls back to an in-memory catalog).
+        for leftover in self.root.glob(f".{CATALOG}.*.tmp*"):
+            try:
+                leftover.unlink()
+            except OSError:
+                pass
         tables = self.root / TABLES_DIR
         if not tables.exists():
             return 0

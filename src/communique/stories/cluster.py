@@ -45,6 +45,7 @@ _MAGIC = "communique.stories.StoryClusterer"
 # Rebuild member vectors once the corpus is this many times larger than at the last rebuild.
 _REFRESH_GROWTH = 2.0
 _LEAD_CHARS = 120
+_MERGE_RATIO = 0.7
 
 
 class _Doc(msgspec.Struct, kw_only=True):
@@ -65,6 +66,9 @@ class _Cluster(msgspec.Struct, kw_only=True):
     seq: int
     members: list[str]
     centroid: dict[str, float]
+    # |centroid|² and the sum of the members' |v|², kept as members join: the story's cohesion.
+    norm2: float = 0.0
+    squares: float = 0.0
     first_day: int | None = None
     last_day: int | None = None
     actors: dict[str, int] = msgspec.field(default_factory=dict)
@@ -77,6 +81,7 @@ class _State(msgspec.Struct, kw_only=True):
     threshold: float
     merge_threshold: float
     title_weight: float
+    name_weight: float
     actor_weight: float
     max_terms: int | None
     bridge: float
@@ -109,12 +114,14 @@ class StoryClusterer:
     def __init__(
         self,
         window_days: float | None = 3,
-        threshold: float = 0.3,
+        threshold: float = 0.1,
         merge_threshold: float | None = None,
         title_weight: float = 2.0,
+        name_weight: float = 2.0,
         actor_weight: float = 0.2,
-        max_terms: int | None = None,
+        max_terms: int | None = 150,
         bridge: float = 0.5,
+        cohesion_ratio: float | None = None,
     ) -> None:
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"threshold must be in (0, 1], got {threshold}")
@@ -122,11 +129,15 @@ class StoryClusterer:
             raise ValueError(f"window_days must be at least 0 or None, got {window_days}")
         self.window_days = window_days
         self.threshold = threshold
-        self.merge_threshold = threshold if merge_threshold is None else merge_threshold
+        # Two stories are already known to be coherent, so they may merge a little more readily
+        # than an article joins one.
+        self.merge_threshold = _MERGE_RATIO * threshold if merge_threshold is None else merge_threshold
         self.title_weight = title_weight
+        self.name_weight = name_weight
         self.actor_weight = actor_weight
         self.max_terms = max_terms
         self.bridge = bridge
+        self.cohesion_ratio = cohesion_ratio
         self._stats = TermStats()
         self._refreshed_at = 1
         self._docs: dict[str, _Doc] = {}
@@ -153,7 +164,11 @@ class StoryClusterer:
         known = self._docs.get(article.article_id)
         if known is not None:
             return self.resolve(known.story)
-        tf = weights if weights is not None else term_weights(article.text, article.title, self.title_weight)
+        tf = (
+            weights
+            if weights is not None
+            else term_weights(article.text, article.title, self.title_weight, self.name_weight)
+        )
         self._stats.add(tf)
         if self._stats.n_docs >= _REFRESH_GROWTH * self._refreshed_at:
             self._refresh()
@@ -170,22 +185,26 @@ class StoryClusterer:
             events=list(events or ()),
             vector=self._stats.vector(tf, self.max_terms),
         )
-        scored = sorted(
-            ((self._score(doc, c), c.story_id) for c in self._candidates(doc.day)), reverse=True
-        )
-        if scored and scored[0][0] >= self.threshold:
+        scored = sorted(((self._margin(doc, c), c.story_id) for c in self._candidates(doc.day)), reverse=True)
+        if scored and scored[0][0] >= 1.0:
             target = self._clusters[scored[0][1]]
         else:
-            target = _Cluster(story_id=story_id_for(doc.article_id), seq=self._next_seq, members=[], centroid={})
+            target = _Cluster(
+                story_id=story_id_for(doc.article_id), seq=self._next_seq, members=[], centroid={}
+            )
             self._next_seq += 1
             self._clusters[target.story_id] = target
         self._join(target, doc)
         # Stories the article is close to may now be one story with the one it joined.
         for score, other_id in scored:
-            if score < self.bridge * self.threshold:
+            if score < self.bridge:
                 break
             other = self._clusters.get(other_id)
-            if other is not None and other is not target and self._linkage(target, other) >= self.merge_threshold:
+            if (
+                other is not None
+                and other is not target
+                and self._linkage(target, other) >= self.merge_threshold
+            ):
                 target = self._merge(target, other)
         return target.story_id
 
@@ -216,6 +235,21 @@ class StoryClusterer:
         return score
 
     @staticmethod
+    def _cohesion(cluster: _Cluster) -> float:
+        """Mean cosine between pairs of a story's members (0 for a one-article story)."""
+        n = len(cluster.members)
+        return (cluster.norm2 - cluster.squares) / (n * (n - 1)) if n > 1 else 0.0
+
+    def _margin(self, doc: _Doc, cluster: _Cluster) -> float:
+        score = self._score(doc, cluster)
+        margin = score / self.threshold
+        if self.cohesion_ratio and len(cluster.members) > 1:
+            cohesion = self._cohesion(cluster)
+            if cohesion > 0:
+                margin = max(margin, score / (self.cohesion_ratio * cohesion))
+        return margin
+
+    @staticmethod
     def _linkage(a: _Cluster, b: _Cluster) -> float:
         """Average linkage between two stories: the mean cosine over pairs of their members."""
         return dot(a.centroid, b.centroid) / (len(a.members) * len(b.members))
@@ -224,6 +258,10 @@ class StoryClusterer:
         doc.story = cluster.story_id
         self._docs[doc.article_id] = doc
         cluster.members.append(doc.article_id)
+        # |c + v|² = |c|² + 2 c·v + |v|²: the centroid's norm never needs a full pass.
+        own = dot(doc.vector, doc.vector)
+        cluster.norm2 += 2.0 * dot(doc.vector, cluster.centroid) + own
+        cluster.squares += own
         _add_into(cluster.centroid, doc.vector)
         if doc.day is not None:
             cluster.first_day = doc.day if cluster.first_day is None else min(cluster.first_day, doc.day)
@@ -248,8 +286,12 @@ class StoryClusterer:
             doc.vector = self._stats.vector(doc.tf, self.max_terms)
         for cluster in self._clusters.values():
             cluster.centroid = {}
+            cluster.squares = 0.0
             for article_id in cluster.members:
-                _add_into(cluster.centroid, self._docs[article_id].vector)
+                vector = self._docs[article_id].vector
+                _add_into(cluster.centroid, vector)
+                cluster.squares += dot(vector, vector)
+            cluster.norm2 = dot(cluster.centroid, cluster.centroid)
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -274,10 +316,10 @@ class StoryClusterer:
         return {a: self.resolve(d.story) for a, d in self._docs.items()}
 
     def stories(self, since: date | None = None) -> list[Story]:
-        """Every story (ending on or after ``since`` when given), biggest first."""
+        """Every story, biggest first; with ``since``, the dated stories ending on or after it."""
         out = []
         for cluster in self._clusters.values():
-            if since is not None and cluster.last_day is not None and cluster.last_day < since.toordinal():
+            if since is not None and (cluster.last_day is None or cluster.last_day < since.toordinal()):
                 continue
             out.append(self._story(cluster))
         out.sort(key=lambda s: (-s.n_reports, s.start or "", s.story_id))
@@ -311,6 +353,7 @@ class StoryClusterer:
                 threshold=self.threshold,
                 merge_threshold=self.merge_threshold,
                 title_weight=self.title_weight,
+                name_weight=self.name_weight,
                 actor_weight=self.actor_weight,
                 max_terms=self.max_terms,
                 bridge=self.bridge,
@@ -339,6 +382,7 @@ class StoryClusterer:
             threshold=state.threshold,
             merge_threshold=state.merge_threshold,
             title_weight=state.title_weight,
+            name_weight=state.name_weight,
             actor_weight=state.actor_weight,
             max_terms=state.max_terms,
             bridge=state.bridge,

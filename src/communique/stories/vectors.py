@@ -47,21 +47,19 @@ def term_weights(
     text: str,
     title: str | None = None,
     title_weight: float = 2.0,
-    lead_terms: int = 0,
-    lead_weight: float = 1.0,
     name_weight: float = 1.0,
     bigram_weight: float = 0.0,
 ) -> dict[str, float]:
     """Sublinear term frequencies of an article.
 
-    The title's terms count ``title_weight`` times and the first ``lead_terms`` terms of the body
-    ``lead_weight`` times (a headline and a lede name the story); terms written as names weigh
-    ``name_weight`` times more.
+    The title's terms count ``title_weight`` times (a headline names the story); terms written
+    as names weigh ``name_weight`` times more; with ``bigram_weight`` adjacent content words
+    ("michelle obama", "greek election") are terms too.
     """
     counts: dict[str, float] = {}
     body = terms(text)
-    for i, term in enumerate(body):
-        counts[term] = counts.get(term, 0.0) + (lead_weight if i < lead_terms else 1.0)
+    for term in body:
+        counts[term] = counts.get(term, 0.0) + 1.0
     if bigram_weight:
         for first, second in zip(body, body[1:], strict=False):
             pair = f"{first} {second}"
