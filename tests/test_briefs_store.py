@@ -21,7 +21,8 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory, pipeline: Pipeline) -> P
     from communique.store.ingest import ingest
 
     root = tmp_path_factory.mktemp("briefs") / "store"
-    summary = ingest([str(FIXTURES / "turkey_ukraine_history.jsonl")], root, pipeline=pipeline)
+    summary = ingest([str(FIXTURES / "turkey_ukraine_history.jsonl"), str(FIXTURES / "grain_story.jsonl")], root,
+                     pipeline=pipeline)
     assert summary.rejected == 0
     return root
 
@@ -61,3 +62,43 @@ def test_cli_brief_with_store(store_dir: Path) -> None:
     result = CliRunner().invoke(app, ["brief", str(FIXTURES / "ankara_grain_talks.txt"), "--store", str(store_dir),
                                       "--format", "json"])
     assert result.exit_code == 0, result.output
+
+
+def test_stored_story_brief_cites_several_reports_and_counts_them(store_dir: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from communique.cli import app
+    from communique.store import open_store
+    from communique.stories.from_store import stories_from_store
+
+    store = open_store(store_dir)
+    try:
+        story = max(stories_from_store(store), key=lambda s: len(s.articles))
+    finally:
+        store.close()
+    assert set(story.articles) == {"story-a", "story-b", "story-c"}
+    result = CliRunner().invoke(app, ["brief", "--store", str(store_dir), "--story-id", story.story_id,
+                                      "--format", "json"])
+    assert result.exit_code == 0, result.output
+    brief = json.loads(result.stdout)
+    assert brief["n_reports"] == 3 and brief["n_sources"] == 3
+    extracted = {k: v for k, v in brief["sources"].items() if k not in brief["generated"]}
+    assert {r["article_id"] for refs in extracted.values() for r in refs} >= {"story-a", "story-b"}
+    assert any("3 reports from 3 sources" in g for g in brief["go_deeper"])
+    # the earliest report gives the lede
+    assert {r["article_id"] for r in brief["sources"]["lede"]} == {"story-a"}
+
+
+def test_unknown_story_id_is_a_usage_error(store_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+    from unittest import mock
+
+    from communique.cli import main
+
+    argv = ["communique", "brief", "--store", str(store_dir), "--story-id", "st-nope"]
+    with mock.patch.object(sys, "argv", argv), pytest.raises(SystemExit) as exc:
+        main()
+    assert exc.value.code == 2
+    assert "no story 'st-nope'" in capsys.readouterr().err

@@ -112,3 +112,23 @@ def test_phoenix_import_rejects_a_file_that_is_not_a_dictionary(tmp_path):
         load_phoenix_actors(bad)
     with pytest.raises(UsageError, match="cannot read"):
         load_phoenix_actors(tmp_path / "missing.txt")
+
+
+def test_imported_actors_are_recognised(pipeline):
+    from communique.knowledge import DATA_DIR
+    from communique.nlp.actors import recognise_actors
+
+    kb = KnowledgeBase.from_directory(DATA_DIR)  # a private copy: the shared base stays as shipped
+    kb.extend_from_phoenix(FIXTURES / "sample.actors.txt")
+    text = "Zemblan President Kovalenko met rebels of the Order of the Northern Star."
+    found = {m.text: m for m in recognise_actors(pipeline.nlp(text), kb, date(2018, 3, 1))}
+    assert (found["Kovalenko"].name, found["Kovalenko"].country) == ("Marta Kovalenko", "ZMB")
+    assert found["Order of the Northern Star"].sector == "REB"
+
+
+def test_load_with_user_dictionaries_is_a_separate_shared_base():
+    plain = load_knowledge_base(KB_DIR)
+    extended = load_knowledge_base(KB_DIR, dictionaries=[FIXTURES / "sample.actors.txt"])
+    assert extended is not plain
+    assert extended is load_knowledge_base(KB_DIR, dictionaries=[str(FIXTURES / "sample.actors.txt")])
+    assert extended.country_of("Zembla") == "ZMB" and plain.country_of("Zembla") is None

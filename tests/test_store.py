@@ -377,3 +377,23 @@ def test_export_formats(store, tmp_path):
         export(store, "quotes", "gdelt", io.StringIO())
     with pytest.raises(UsageError):
         export(store, "events", "parquet", io.StringIO())
+
+
+def test_gdelt_leaves_out_negated_and_hypothetical_events_unless_asked(store):
+    import io
+
+    from communique.records import Event, EventActor
+    from communique.store.export import export
+
+    def event(n: int, **flags) -> Event:
+        return Event(event_id=f"n/{n}", article_id="n/1", sentence_index=n, sentence="s", span=(0, 1),
+                     category="CONSULT", cameo="040", goldstein=1.0, quad_class=1,
+                     actor=[EventActor(text="Iran", name="Iran", country="IRN")], **flags)
+
+    analysis = Analysis(article=art("n/1", "Iran did and did not."),
+                        events=[event(0), event(1, negated=True), event(2, aux=["hypothetical"]),
+                                event(3, aux=["historical"])])
+    with store.writer() as w:
+        w.commit([analysis])
+    assert export(store, "events", "gdelt", io.StringIO()) == 2
+    assert export(store, "events", "gdelt", io.StringIO(), include_flagged=True) == 4

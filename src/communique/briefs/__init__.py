@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 
 from communique.briefs.headline import cut_headline, parse_headline, title_headline
 from communique.briefs.history import HistorySource, describe_dyad, describe_past_event
-from communique.briefs.select import Candidate, content_words, lede_candidate, score_sentences
+from communique.briefs.select import Candidate, lede_candidate, score_sentences
 from communique.briefs.sentences import Span, Unit, content_units, join_pieces, split_units, trim_sentence
 from communique.briefs.statements import Statement, statements
 from communique.errors import CommuniqueError
@@ -103,22 +103,19 @@ class _Builder:
 
     def take(self, doc: _Doc, cand: Candidate) -> None:
         self.used.add((doc.article_id, cand.span))
-        self.used_words.append(set(content_words(cand.text)))
+        self.used_words.append(set(cand.words))
 
     def overlap(self, cand: Candidate) -> float:
         """The largest share of ``cand``'s content words already used by one brief item."""
-        words = set(content_words(cand.text))
+        words = cand.words
         if not words or not self.used_words:
             return 0.0
         return max(len(words & w) / len(words) for w in self.used_words)
 
     def is_free(self, doc: _Doc, cand: Candidate, overlap: float) -> bool:
-        if (doc.article_id, cand.span) in self.used:
+        if (doc.article_id, cand.span) in self.used or not cand.words:
             return False
-        words = set(content_words(cand.text))
-        if not words:
-            return False
-        return all(len(words & w) / len(words) < overlap for w in self.used_words)
+        return self.overlap(cand) < overlap
 
 
 def _prepare(analysis: Analysis) -> _Doc:
@@ -242,13 +239,16 @@ def brief_story(
         (dc for dc in all_cands if dc[1].background + 0.5 * dc[1].context >= 0.8 and dc[1].quote_share < 0.5),
         key=lambda dc: (-(dc[1].background + 0.5 * dc[1].context), dc[1].position),
     )
+    room = opts.go_deeper_items - min(1, len(history_lines))
+    free = sum(1 for dc in all_cands if b.is_free(dc[0], dc[1], opts.duplicate_overlap)) if background else 0
     for d, c in background:
-        free = sum(1 for dc in all_cands if b.is_free(dc[0], dc[1], opts.duplicate_overlap))
-        if len(go_deeper) >= opts.go_deeper_items - min(1, len(history_lines)) or free <= opts.min_key_points:
+        # Keep enough sentences for the key points.
+        if len(go_deeper) >= room or free <= opts.min_key_points:
             break
         if not b.is_free(d, c, opts.duplicate_overlap):
             continue
         b.take(d, c)
+        free -= 1
         spans = trim_sentence(d.text, c.span, opts.lede_words)
         b.cite(f"go_deeper[{len(go_deeper)}]", d.article_id, spans)
         go_deeper.append(join_pieces(d.text, spans))
@@ -373,6 +373,11 @@ def _history_lines(docs: list[_Doc], history: HistorySource | None,
             if line and dyad.evidence:
                 lines.append((line, dyad.evidence))
     if top:
-        for e in history.past_events(top, until, limit=2):
+        seen: set[str] = set()
+        for e in history.past_events(top, until, limit=6):
+            # One past event per stored article: two sentences of one report are one piece of history.
+            if e.article_id in seen or len(seen) >= 2:
+                continue
+            seen.add(e.article_id)
             lines.append((describe_past_event(e), [SourceRef(article_id=e.article_id, span=e.span)]))
     return lines

@@ -112,6 +112,7 @@ class Candidate:
     background: float = 0.0
     events: list[Event] = field(default_factory=list)
     score: float = 0.0
+    words: frozenset[str] = frozenset()  # content words, for overlap between brief items
 
     @property
     def span(self) -> tuple[int, int]:
@@ -150,6 +151,7 @@ def score_sentences(analysis: Analysis, units: list[Unit], title: str | None = N
     direct = [q.span for q in analysis.quotes if q.kind in ("direct", "mixed")]
     for c, ws in zip(cands, words, strict=True):
         uniq = set(ws)
+        c.words = frozenset(uniq)
         # Words that recur across sentences carry the article's topic.
         c.centrality = sum(df[w] - 1 for w in uniq) / math.sqrt(len(ws) + 1)
         if title_words:

@@ -49,10 +49,12 @@ def _verbatim(text: str, q: Quote) -> tuple[int, int] | None:
     return None
 
 
-def _rank(q: Quote) -> int:
-    # A statement of readable length first; among those the earliest (news says the main point first).
+def _rank(q: Quote) -> tuple[int, int]:
+    # A statement of readable length first; then the speaker's own words (a direct quote) over a
+    # reported clause, which the key points often carry already; then the earliest.
     n = word_count(q.text)
-    return 0 if MIN_QUOTE_WORDS + 2 <= n <= MAX_QUOTE_WORDS else 1
+    fits = MIN_QUOTE_WORDS + 2 <= n <= MAX_QUOTE_WORDS
+    return (0 if fits else 1, {"direct": 0, "mixed": 1}.get(q.kind, 2))
 
 
 def _possessive(name: str) -> str:
@@ -211,7 +213,12 @@ def statements(analyses: list[Analysis], kb: KnowledgeBase | None = None, max_sp
             out.append(_statement(name, None, qid, analysis, span, kb))
     for name in others:
         q, analysis, span = min(by_speaker[name], key=lambda item: (_rank(item[0]), item[2][0]))
-        out.append(_statement(name, q.speaker.country if q.speaker else None, q.quote_id, analysis, span, kb))
+        st = _statement(name, q.speaker.country if q.speaker else None, q.quote_id, analysis, span, kb)
+        mention = (q.speaker.text or "") if q.speaker else ""
+        # "Russia's foreign ministry" says more than "Russia" when a body of the country spoke.
+        if name in mention and len(mention) > len(name) and word_count(mention) <= 6:
+            st.speaker = mention[0].upper() + mention[1:]
+        out.append(st)
     return out[:max_speakers]
 
 

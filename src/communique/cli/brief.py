@@ -45,8 +45,8 @@ def brief(
     """
     from communique.briefs import BriefError, brief_article, brief_story
     from communique.briefs.history import open_history, stored_story_articles
-    from communique.errors import UsageError
     from communique.briefs.render import render_html_page, render_json, render_markdown
+    from communique.errors import UsageError
     from communique.pipeline import Pipeline
     from communique.records import Brief
 

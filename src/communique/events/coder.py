@@ -47,6 +47,8 @@ _PLACE_KINDS = frozenset({"place", "country", "metonym"})
 _COOPERATIVE = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
 # Categories whose events without a named target are domestic (target: the actor's own country).
 _DOMESTIC_DEFAULT = frozenset({"PROTEST", "COERCE", "CONCEDE", "RETREAT", "MOBILIZE", "REJECT", "THREATEN", "REQUEST", "AGREE"})
+# Nouns that carry a nominal event named by their compound ("mediation effort", "peace process").
+_CARRIER_NOUNS = frozenset({"effort", "process", "mission", "campaign", "operation", "initiative", "bid", "drive"})
 # Plural back-references to the two sides of the article's latest bilateral event.
 _PAIR_NOUNS = frozenset({"minister", "side", "country", "government", "leader", "nation", "party", "president", "official", "delegation"})
 
@@ -113,7 +115,13 @@ class EventCoder:
         for tok in sent:
             if tok.pos_ in ("NOUN", "PROPN") and tok.i not in consumed and tok.i not in triggers:
                 nm = self.lexicon.match_noun(tok)
-                if nm is not None:
+                if nm is None:
+                    continue
+                head = tok.head
+                if tok.dep_ == "compound" and head.lemma_.lower() in _CARRIER_NOUNS and head.i not in consumed:
+                    # "a mediation effort between X and Y": the carrier noun holds the syntax.
+                    triggers[head.i] = _Trigger(head, Match(nm.entry, tok, ()))
+                else:
                     triggers[tok.i] = _Trigger(tok, nm)
         if not triggers:
             return
@@ -459,11 +467,21 @@ class EventCoder:
             subj = _subject(head, state.names_actor)
             if subj is not None:
                 actors = state.resolve(subj)
-        if not actors and noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
-            # "staged a sit-in in protest against X": the protest is the subject's.
-            subj = _subject(head.head, state.names_actor)
-            if subj is not None:
-                actors = state.resolve(subj)
+        if noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+            # "staged a sit-in in protest against X", "were engaged in ethnic cleansing against X":
+            # the event is the subject's, and the verb's recipient prepositions are the event's.
+            verb = head.head
+            if not actors:
+                subj = _subject(verb, state.names_actor) or next(
+                    (c for c in verb.children if c.dep_ in _PASSIVE_SUBJ), None)
+                if subj is not None:
+                    actors = state.resolve(subj)
+            if not recipients:
+                for c in verb.children:
+                    if c.dep_ == "prep" and c.i != head.i and c.lower_ in entry.preps:
+                        for pobj in c.children:
+                            if pobj.dep_ == "pobj":
+                                recipients += [a for a in state.resolve(pobj) if a.actor.country]
         if noun.dep_ in ("nsubj",) and not recipients:
             for c in head.children:
                 if c.dep_ == "dobj":
@@ -722,6 +740,10 @@ def _subject(tok: Token, names_actor: Callable[[Token], bool] | None = None) -> 
             for c in cur.children:
                 if c.dep_ in _PASSIVE_SUBJ:
                     return c
+        if cur.dep_ == "pcomp" and cur.head.dep_ == "prep":
+            # "guilty of violating": the subject of what the preposition hangs on.
+            cur = cur.head.head
+            continue
         if cur.dep_ in ("xcomp", "conj", "advcl", "acomp") and cur.head is not cur:
             # "rebels who attacked": a relative clause's subject is the noun it modifies.
             cur = cur.head

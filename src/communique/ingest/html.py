@@ -5,8 +5,8 @@ The cascade of ``extract_html``:
 1. parse the page once with lxml (a page lxml cannot parse gives an empty result);
 2. main text with trafilatura in the flavour ``Settings.extraction_flavour`` names:
    ``balanced`` (the default) runs trafilatura's precision and default modes and keeps the
-   precision text unless it lost more than ``BALANCE_RATIO`` of the default text (then precision
-   mode dropped real paragraphs, not boilerplate); ``precision`` keeps the precision text unless
+   precision text unless it is shorter than ``BALANCE_RATIO`` times the default text (then
+   precision mode dropped real paragraphs, not just boilerplate); ``precision`` keeps the precision text unless
    it is nearly empty; ``default`` and ``recall`` are trafilatura's own modes.
    ``Settings.favor_precision`` forces ``precision``;
 3. metadata with trafilatura (its date is htmldate's original-date, extensive search); when

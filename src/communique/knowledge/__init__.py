@@ -8,6 +8,7 @@ CAMEO/Phoenix actor dictionaries (``extend_from_phoenix``, ``load_phoenix_actors
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,11 +38,21 @@ __all__ = [
 ]
 
 
-def load_knowledge_base(data_dir: Path | str | None = None) -> KnowledgeBase:
-    """The knowledge base in ``data_dir`` (the packaged data when None), loaded once per folder."""
-    return _load(str(Path(data_dir).resolve()) if data_dir else str(DATA_DIR))
+def load_knowledge_base(data_dir: Path | str | None = None,
+                        dictionaries: Iterable[Path | str] = ()) -> KnowledgeBase:
+    """The knowledge base in ``data_dir`` (the packaged data when None), extended with CAMEO/Phoenix
+    actor ``dictionaries``; loaded once per combination and shared.
+
+    The returned base is shared by every caller: to change one privately, build your own with
+    ``KnowledgeBase.from_directory`` and ``extend_from_phoenix``.
+    """
+    folder = str(Path(data_dir).resolve()) if data_dir else str(DATA_DIR)
+    return _load(folder, tuple(str(Path(d).resolve()) for d in dictionaries))
 
 
 @lru_cache(maxsize=8)
-def _load(data_dir: str) -> KnowledgeBase:
-    return KnowledgeBase.from_directory(data_dir)
+def _load(data_dir: str, dictionaries: tuple[str, ...]) -> KnowledgeBase:
+    kb = KnowledgeBase.from_directory(data_dir)
+    for path in dictionaries:
+        kb.extend_from_phoenix(path)
+    return kb

@@ -109,50 +109,69 @@ def load_phoenix_actors(path: Path | str) -> list[PhoenixActor]:
 
 
 def extend_from_phoenix(kb: KnowledgeBase, path: Path) -> dict[str, int]:
-    """Add the actors of the dictionary at ``path`` to ``kb``; counts of what was added."""
+    """Add the actors of the dictionary at ``path`` to ``kb``; counts of what was added.
+
+    What the base already knows wins: a name it already reads some way (a demonym, a capital,
+    a place, an official) is not re-read from the dictionary, and neither is a name made only
+    of title words and demonyms ("German Chancellor"), which would swallow real titles.
+    """
     from communique.knowledge.base import Country, Official, Organisation
 
     counts = {"officials": 0, "organisations": 0, "country_aliases": 0, "countries": 0, "skipped": 0}
-    known_places = {p.name.lower() for p in kb.places}
+    index = kb.index
+    known: set[str] = set()
+    for table in ("name", "demonym", "seat", "org", "place", "official"):
+        known.update(index[table])
+    known_officials = set(index["official"])
+    generic = set(kb.roles) | set(index["demonym"]) | _SMALL_WORDS
+    generic.update(w for term in kb.roles for w in term.split())
+
+    def fresh(names: list[str]) -> tuple[str, ...]:
+        return tuple(n for n in names if n.lower() not in known
+                     and not all(w in generic for w in n.lower().split()))
+
     for actor in load_phoenix_actors(path):
         if not actor.codes:
             counts["skipped"] += 1
             continue
         dated = [c for c in actor.codes if c.dated]
         if dated:
+            if actor.name.lower() in known_officials:
+                counts["skipped"] += 1
+                continue
             for term in dated:
                 country, sector = _split_code(term.code)
-                kb.officials.append(Official(name=actor.name, country=country, aliases=tuple(actor.aliases),
+                kb.officials.append(Official(name=actor.name, country=country, aliases=fresh(actor.aliases),
                                              sector=sector, start=term.start, end=term.end,
                                              note=f"imported from {path.name}"))
                 counts["officials"] += 1
             continue
         code = actor.codes[0].code
+        names = fresh([actor.name, *actor.aliases])
         if len(code) == 3 and code not in GENERIC_PREFIXES:
-            names = [n for n in (actor.name, *actor.aliases) if n.lower() not in known_places]
             existing = kb.countries.get(code)
             if existing is None:
-                kb.countries[code] = Country(code=code, name=actor.name, aliases=tuple(names[1:]))
+                kb.countries[code] = Country(code=code, name=actor.name, aliases=names)
                 counts["countries"] += 1
             else:
-                have = {a.lower() for a in (existing.name, *existing.aliases)}
-                new = tuple(n for n in names if n.lower() not in have)
-                kb.countries[code] = replace(existing, aliases=existing.aliases + new)
-                counts["country_aliases"] += len(new)
+                kb.countries[code] = replace(existing, aliases=existing.aliases + names)
+                counts["country_aliases"] += len(names)
+            continue
+        if not names:
+            counts["skipped"] += 1
             continue
         prefix = code[:3]
         kind: str | None
         if prefix in GENERIC_PREFIXES:
             kind, sector = GENERIC_PREFIXES[prefix][0], GENERIC_PREFIXES[prefix][1]
             org_code = code[3:6] or code
-            kb.organisations[f"{org_code}\t{actor.name}"] = Organisation(
-                code=org_code, name=actor.name, aliases=tuple(actor.aliases), kind=kind, sector=sector)
+            kb.organisations[f"{org_code}\t{names[0]}"] = Organisation(
+                code=org_code, name=names[0], aliases=names[1:], kind=kind, sector=sector)
         else:
             country, sector = _split_code(code)
             kind = "armed_group" if sector in _ARMED else "state_body" if sector in _STATE else None
-            kb.organisations[f"{code}\t{actor.name}"] = Organisation(
-                code=code, name=actor.name, aliases=tuple(actor.aliases), kind=kind, sector=sector,
-                country=country)
+            kb.organisations[f"{code}\t{names[0]}"] = Organisation(
+                code=code, name=names[0], aliases=names[1:], kind=kind, sector=sector, country=country)
         counts["organisations"] += 1
     kb.touch()
     return counts

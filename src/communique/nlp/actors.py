@@ -108,6 +108,7 @@ class _Recogniser:
         self.texts = [t.text for t in doc]
         self.lowers = [t.lower_ for t in doc]
         self.kb_starts: dict[int, _Cand] = {}
+        self.kb_ends: dict[int, _Cand] = {}
         self.roles: dict[int, tuple[int, RoleEntry]] = {}
 
     # --- step 1: names ----------------------------------------------------------------
@@ -127,14 +128,22 @@ class _Recogniser:
                 if ok:
                     # A name's article is not part of the name: "the Kremlin" → "Kremlin".
                     s = i + 1 if lowers[i] == "the" and end - i > 1 else i
-                    # Honorifics in an alias ("Ayatollah Ali Khamenei") belong to the title.
-                    while ok[0].kind == "person" and end - s > 2 and lowers[s] in self.gaz.role_words:
+                    # Titles in an alias ("Ayatollah Ali Khamenei", "Russian President Putin")
+                    # belong to the title, not the name.
+                    while ok[0].kind == "person" and end - s > 1 and self.is_title_word(s):
                         s += 1
                     out[(s, end)] = _Cand(s, end, ok)
                     nxt = end
                     break
             i = nxt
         return out
+
+    def is_title_word(self, k: int) -> bool:
+        low = self.lowers[k]
+        if low in self.gaz.role_words or low in TITLE_GLUE:
+            return True
+        readings = self.gaz.names.table.get((low,))
+        return readings is not None and readings[0].kind == "demonym"
 
     def role_matches(self) -> dict[int, tuple[int, RoleEntry]]:
         """Role-trie matches: start → (end, longest role entry)."""
@@ -218,12 +227,23 @@ class _Recogniser:
         label = c.label
         entries = c.entries
         if entries:
-            entry = self.choose(entries, label, c.start > 0 and self.lowers[c.start - 1] in STRONG_LOCATIVE
-                                or (label != "PERSON" and self.after_locative(c.start)))
+            placey = (c.start > 0 and self.lowers[c.start - 1] in STRONG_LOCATIVE
+                      or (label != "PERSON" and self.after_locative(c.start))
+                      or self.coordinated_with_place(c))
+            entry = self.choose(entries, label, placey)
             if entry is None:
                 return self.from_entity(c, kb_cands) if label else None
             return self.from_entry(c, entry)
         return self.from_entity(c, kb_cands)
+
+    def coordinated_with_place(self, c: _Cand) -> bool:
+        """"Kharkiv and Odesa": a name joined by "and"/"or"/"," to a known place is a place."""
+        lowers = self.lowers
+        nxt = self.kb_starts.get(c.end + 1) if c.end < len(lowers) and lowers[c.end] in COORDINATORS else None
+        if nxt is not None and nxt.entries[0].kind in ("place", "country", "capital"):
+            return True
+        prev = self.kb_ends.get(c.start - 1) if c.start >= 2 and lowers[c.start - 1] in COORDINATORS else None
+        return prev is not None and prev.entries[0].kind in ("place", "country", "capital")
 
     def choose(self, entries: list[Entry], label: str | None, locative: bool) -> Entry | None:
         """The reading of a known name, with spaCy's label and the context as tie-breakers."""
@@ -425,6 +445,7 @@ class _Recogniser:
     def run(self) -> list[ActorMention]:
         chosen, kb_cands = self.select()
         self.kb_starts = {c.start: c for c in kb_cands.values()}
+        self.kb_ends = {c.end: c for c in kb_cands.values()}
         roles = self.roles = self.role_matches()
         mentions: list[_Mention] = []
         covered = [False] * len(self.lowers)

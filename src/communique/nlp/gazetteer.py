@@ -161,11 +161,14 @@ def _build(kb: KnowledgeBase) -> Gazetteer:
     for o in kb.organisations.values():
         for n in (o.name, *o.aliases):
             add((n, "organisation", o.name, o.actor_country, o.sector, 0, None, o.code))
+    # A lone word that is also a title word ("Prime", "King") is not read as a surname.
+    title_words = {w for term in kb.roles for w in term.lower().split()}
     for off in kb.officials:
-        for n in {off.name, *off.aliases}:
+        for n in {off.name, *off.aliases, off.last_name}:
+            if " " not in n.strip() and n.lower() in title_words:
+                continue
             kind = "person" if " " in n.strip() else "surname"
             add((n, kind, off.name, off.country, off.sector, 0, None, None))
-        add((off.last_name, "surname", off.name, off.country, off.sector, 0, None, None))
     for p in kb.places:
         add((p.name, "place", p.name, p.country, None, p.population, p.kind, None))
 

@@ -304,9 +304,10 @@ class StoreWriter:
             )
             self._append(commit)
         except StoreError:
-            self._discard(written)
+            # The ledger append failed. Its files stay: if the line did reach the disk after all they
+            # are valid, and if not the next writer deletes them as orphans.
             raise
-        except OSError as exc:
+        except Exception as exc:  # noqa: BLE001 - OSError from the disk, ArrowInvalid from a bad record
             self._discard(written)
             self.broken = str(exc)
             raise StoreError(
@@ -377,12 +378,11 @@ class StoreWriter:
                 commit = Commit(seq=self.state.seq + 1, time=_utc_now().isoformat(timespec="seconds"),
                                 schema_version=SCHEMA_VERSION, kind="compact", add=added, remove=removed)
                 self._append(commit)
+            except StoreError:
+                raise  # the ledger append failed: leave its files to the next writer (see commit)
             except OSError as exc:
                 self._discard(written)
                 raise StoreError(f"{self.root}: compacting {partition} failed ({exc}); the store is unchanged") from exc
-            except StoreError:
-                self._discard(written)
-                raise
             self.state.seq = commit.seq
             self.state.commits += 1
             for fragment_id in removed:

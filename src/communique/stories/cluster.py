@@ -122,6 +122,7 @@ class StoryClusterer:
         max_terms: int | None = 150,
         bridge: float = 0.5,
         cohesion_ratio: float | None = None,
+        warmup: int = 256,
     ) -> None:
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"threshold must be in (0, 1], got {threshold}")
@@ -138,6 +139,7 @@ class StoryClusterer:
         self.max_terms = max_terms
         self.bridge = bridge
         self.cohesion_ratio = cohesion_ratio
+        self.warmup = warmup
         self._stats = TermStats()
         self._refreshed_at = 1
         self._docs: dict[str, _Doc] = {}
@@ -171,7 +173,10 @@ class StoryClusterer:
         )
         self._stats.add(tf)
         if self._stats.n_docs >= _REFRESH_GROWTH * self._refreshed_at:
-            self._refresh()
+            if self._stats.n_docs <= self.warmup:
+                self._replay()
+            else:
+                self._refresh()
         day = article_date(article)
         doc = _Doc(
             article_id=article.article_id,
@@ -185,13 +190,15 @@ class StoryClusterer:
             events=list(events or ()),
             vector=self._stats.vector(tf, self.max_terms),
         )
+        return self._place(doc).story_id
+
+    def _place(self, doc: _Doc) -> _Cluster:
+        """Join ``doc`` to its best story or open one; merge the stories it bridges."""
         scored = sorted(((self._margin(doc, c), c.story_id) for c in self._candidates(doc.day)), reverse=True)
         if scored and scored[0][0] >= 1.0:
             target = self._clusters[scored[0][1]]
         else:
-            target = _Cluster(
-                story_id=story_id_for(doc.article_id), seq=self._next_seq, members=[], centroid={}
-            )
+            target = _Cluster(story_id=story_id_for(doc.article_id), seq=self._next_seq, members=[], centroid={})
             self._next_seq += 1
             self._clusters[target.story_id] = target
         self._join(target, doc)
@@ -200,13 +207,9 @@ class StoryClusterer:
             if score < self.bridge:
                 break
             other = self._clusters.get(other_id)
-            if (
-                other is not None
-                and other is not target
-                and self._linkage(target, other) >= self.merge_threshold
-            ):
+            if other is not None and other is not target and self._linkage(target, other) >= self.merge_threshold:
                 target = self._merge(target, other)
-        return target.story_id
+        return target
 
     def add_many(self, articles: Iterable[Article]) -> list[str]:
         """Add articles in order (no actors); one story id per article."""
@@ -242,7 +245,7 @@ class StoryClusterer:
 
     def _margin(self, doc: _Doc, cluster: _Cluster) -> float:
         score = self._score(doc, cluster)
-        margin = score / self.threshold
+        margin = score / (self.threshold * (1.0 + float(os.environ.get("H6_SMALL", "0")) / len(cluster.members)))
         if self.cohesion_ratio and len(cluster.members) > 1:
             cohesion = self._cohesion(cluster)
             if cohesion > 0:
@@ -278,6 +281,25 @@ class StoryClusterer:
             doc = self._docs[article_id]
             self._join(keep, doc)
         return keep
+
+    def _replay(self) -> None:
+        """Cluster every article again, in arrival order, with the current term statistics.
+
+        Early decisions were taken with statistics from a handful of articles, in which common
+        words still look rare; during the warm-up they are taken again as the corpus doubles.
+        """
+        self._refreshed_at = self._stats.n_docs
+        docs = list(self._docs.values())
+        before = {d.article_id: self.resolve(d.story) for d in docs}
+        self._docs, self._clusters, self._next_seq = {}, {}, 0
+        for doc in docs:
+            doc.vector = self._stats.vector(doc.tf, self.max_terms)
+            self._place(doc)
+        # Ids handed out before the replay keep answering: each names its first article's story.
+        for article_id, old in before.items():
+            new = self._docs[article_id].story
+            if old != new and old not in self._clusters and old not in self._aliases:
+                self._aliases[old] = new
 
     def _refresh(self) -> None:
         """Rebuild every member vector and centroid with the current term statistics."""

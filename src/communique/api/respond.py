@@ -1,0 +1,62 @@
+"""Response formats shared by the routes: JSON, CSV (formula-escaped) and NDJSON, picked by ``?format=``."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+import msgspec
+from fastapi import Query
+from fastapi.responses import Response
+
+from communique.cli.output import csv_text
+
+MAX_LIMIT = 1000
+DEFAULT_LIMIT = 50
+MAX_OFFSET = 1_000_000
+
+
+class Format(str, Enum):
+    json = "json"
+    csv = "csv"
+    ndjson = "ndjson"
+
+
+FormatQuery = Query(Format.json, description="json, csv (formula cells escaped) or ndjson (one item per line).")
+LimitQuery = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Items per page (at most {MAX_LIMIT}).")
+OffsetQuery = Query(0, ge=0, le=MAX_OFFSET, description="Items to skip.")
+
+_encoder = msgspec.json.Encoder()
+
+
+def json_response(data: Any, status_code: int = 200) -> Response:
+    """JSON of records, structs or builtins (msgspec: fast, and dates/structs need no adapter)."""
+    return Response(_encoder.encode(data), status_code=status_code, media_type="application/json")
+
+
+def table_response(rows: list[dict[str, Any]], fmt: Format, envelope: dict[str, Any] | None = None,
+                   filename: str = "data") -> Response:
+    """Rows as CSV or NDJSON; as JSON, the envelope (e.g. a page with its total) or the rows."""
+    if fmt is Format.csv:
+        builtins = msgspec.to_builtins(rows)
+        return Response(csv_text(builtins), media_type="text/csv; charset=utf-8",
+                        headers={"content-disposition": f'attachment; filename="{filename}.csv"'})
+    if fmt is Format.ndjson:
+        body = b"".join(_encoder.encode(row) + b"\n" for row in rows)
+        return Response(body, media_type="application/x-ndjson")
+    return json_response(envelope if envelope is not None else rows)
+
+
+def alternatives(json_schema_ref: type | None = None) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for a route answering JSON, CSV or NDJSON, and 400/404 errors."""
+    from communique.api.models import ErrorModel
+
+    ok: dict[str, Any] = {
+        "description": "The data, in the format asked for.",
+        "content": {"text/csv": {"schema": {"type": "string"}},
+                    "application/x-ndjson": {"schema": {"type": "string"}}},
+    }
+    if json_schema_ref is not None:
+        ok["model"] = json_schema_ref
+    return {200: ok, 400: {"model": ErrorModel, "description": "Bad parameter."},
+            404: {"model": ErrorModel, "description": "Not found."}}

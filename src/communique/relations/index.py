@@ -1,0 +1,175 @@
+"""An in-memory snapshot of a store's events, shaped for aggregate queries.
+
+Relations ask the same questions many times (a dyad per request, a network per window), so the
+events are read from the store once per ledger state into an in-memory DuckDB table with the
+columns aggregates need already derived:
+
+- ``day``: the publication date of the event's article (coverage is kept per publication day,
+  so counting by it keeps "no data" and "zero events" apart); the event's own resolved date
+  when the article is undated;
+- ``actor_countries`` / ``recipient_countries``: distinct country codes of each side;
+- ``actor_names``: lower-cased actor names and texts (for the events filter).
+
+Aggregates count only events that *happened* (column ``happened``): negated events and future or
+hypothetical ones are left out, as in the store's dyad history for briefs.
+
+Counting units: each stored event row is one *event*; its ``n_reports`` (set when deduplication
+merged reports of the same event) is its number of *reports*. Stored events without a merge
+count one report each.
+
+The snapshot is rebuilt when the ledger file changes (checked by its size and mtime, so a reader
+costs one ``stat`` per call). Queries run on per-call cursors, so one snapshot serves many threads.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from communique.errors import StoreError
+from communique.store import Store
+from communique.store.layout import LEDGER
+
+
+def _ledger_key(root: Path) -> tuple[int, int]:
+    try:
+        st = os.stat(root / LEDGER)
+    except OSError:
+        return (0, 0)
+    return (st.st_size, st.st_mtime_ns)
+
+
+# Built from the store's own views; the side lists are computed by DuckDB, not Python, so a
+# 100k-event store snapshots in well under a second.
+_SNAPSHOT = """
+SELECT e.event_id, e.article_id, e.sentence_index, e.sentence, e.span, e.category, e.cameo,
+       e.goldstein, e.quad_class, e.date, e.mode, e.context, e.actor, e.recipient, e.negated,
+       e.confidence, e.trigger, e.location, e.speaker,
+       coalesce(e.n_reports, 1) AS n_reports, coalesce(e.n_sources, 1) AS n_sources, e.aux,
+       NOT coalesce(e.negated, false)
+           AND NOT list_has_any(coalesce(e.aux, []), ['future', 'hypothetical']) AS happened,
+       coalesce(TRY_CAST(substr(a.published, 1, 10) AS DATE),
+                TRY_CAST(substr(e.date, 1, 10) AS DATE)) AS day,
+       list_sort(list_distinct(list_filter(list_transform(e.actor, lambda x: upper(x.country)),
+                                           lambda x: x IS NOT NULL))) AS actor_countries,
+       list_sort(list_distinct(list_filter(list_transform(e.recipient, lambda x: upper(x.country)),
+                                           lambda x: x IS NOT NULL))) AS recipient_countries,
+       list_filter(list_concat(list_transform(e.actor, lambda x: lower(x.name)),
+                               list_transform(e.actor, lambda x: lower(x.text))), lambda x: x IS NOT NULL)
+           AS actor_names,
+       list_filter(list_concat(list_transform(e.recipient, lambda x: lower(x.name)),
+                               list_transform(e.recipient, lambda x: lower(x.text))), lambda x: x IS NOT NULL)
+           AS recipient_names
+FROM events e LEFT JOIN articles a ON a.article_id = e.article_id
+"""
+
+
+@dataclass
+class EventIndex:
+    """The events of one store state in memory (see the module docstring)."""
+
+    store: Store
+    con: duckdb.DuckDBPyConnection
+    covered_days: frozenset[date]
+    key: tuple[int, int]
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @classmethod
+    def build(cls, store: Store) -> EventIndex:
+        """Snapshot the store's events and coverage now."""
+        key = _ledger_key(store.root)
+        # A Store of its own: its connection lives as long as the snapshot, so a rebuild never
+        # closes a connection another thread is reading through.
+        store = Store(store.root)
+        events = store.sql(_SNAPSHOT)
+        con = duckdb.connect(":memory:")
+        con.register("_snapshot", events)
+        con.execute("CREATE TABLE ev AS SELECT * FROM _snapshot ORDER BY day NULLS LAST, event_id")
+        con.unregister("_snapshot")
+        con.execute("CREATE TABLE day_totals AS SELECT day, count(*) AS events, sum(n_reports) AS reports "
+                    "FROM ev WHERE day IS NOT NULL AND happened GROUP BY day")
+        return cls(store=store, con=con, covered_days=covered_days(store), key=key)
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor on the snapshot for one query (safe to use from several threads at once)."""
+        with self._lock:
+            cur = self.con.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    def query(self, sql: str, params: list[Any] | None = None) -> pa.Table:
+        """Run SQL over the snapshot (table ``ev``, ``day_totals``); the result as Arrow."""
+        with self.cursor() as cur:
+            rel = cur.execute(sql, params or [])
+            # DuckDB renamed ``arrow`` to ``to_arrow_table`` in 2.0.
+            method = getattr(rel, "to_arrow_table", None) or getattr(rel, "arrow")  # noqa: B009
+            result: pa.Table = method()
+            return result
+
+    def rows(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        """Run SQL over the snapshot; the result as tuples."""
+        with self.cursor() as cur:
+            return cur.execute(sql, params or []).fetchall()
+
+    def store_rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        """Run SQL over the store's own tables (articles, quotes, events...) on a fresh cursor."""
+        with self._lock:
+            cur = self.store.connect().cursor()
+        try:
+            rel = cur.execute(sql, params or [])
+            names = [d[0] for d in rel.description or []]
+            return [dict(zip(names, row, strict=True)) for row in rel.fetchall()]
+        except duckdb.Error as exc:
+            raise StoreError(f"query failed: {exc}") from exc
+        finally:
+            cur.close()
+
+    def is_current(self) -> bool:
+        return _ledger_key(self.store.root) == self.key
+
+
+def covered_days(store: Store) -> frozenset[date]:
+    """Publication days on which the store looked at anything from some source (coverage ledger).
+
+    Undated articles and rejects are counted on their ingest day (``basis="ingested"``); those
+    rows say nothing about which publication days were read, so they do not count here.
+    """
+    table = store.coverage()
+    days: set[date] = set()
+    for row in table.select(["day", "basis", "seen"]).to_pylist():
+        if row["basis"] != "published" or not row["seen"]:
+            continue
+        try:
+            days.add(date.fromisoformat(row["day"]))
+        except (TypeError, ValueError):
+            continue
+    return frozenset(days)
+
+
+_CACHE: dict[Path, EventIndex] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def event_index(store: Store | EventIndex) -> EventIndex:
+    """The current snapshot of ``store`` (built on first use, rebuilt when the ledger changed)."""
+    if isinstance(store, EventIndex):
+        return store
+    with _CACHE_LOCK:
+        cached = _CACHE.get(store.root)
+        if cached is not None and cached.is_current():
+            return cached
+        index = EventIndex.build(store)
+        _CACHE[store.root] = index
+        return index
