@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from communique.nlp.actors import recognise_actors
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "actors"
 
 MEETING = (
     "Iranian Foreign Minister Abbas Araghchi travelled to Moscow on Tuesday for talks with his "
@@ -235,3 +238,27 @@ def test_role_reference_matches_a_title_given_in_the_text(pipeline):
 def test_coordinated_places_are_two_places(pipeline):
     found = actors(pipeline, "Drones struck Kharkiv and Odesa overnight.")
     assert find(found, "Kharkiv").kind == find(found, "Odesa").kind == "place"
+
+
+def test_conll_reader_maps_token_tags_to_character_spans():
+    from communique.eval.actors import read_conll
+
+    docs = read_conll(FIXTURES / "mini.conll")
+    assert len(docs) == 2
+    first = docs[0]
+    spans = sorted((first.text[a:b], t) for a, b, t in first.gold)
+    # IOB1: "United Nations" and "Baltic Shipping" are two organisations (B- splits them).
+    assert spans == [("Anna Kowalski", "PER"), ("Baltic Shipping", "ORG"), ("Gdansk", "LOC"),
+                     ("United Nations", "ORG")]
+    assert sorted(docs[1].text[a:b] for a, b, _ in docs[1].gold) == ["Polish", "Warsaw"]
+
+
+def test_eval_actors_scores_both_systems(tmp_path):
+    from communique.config import Settings
+    from communique.eval.actors import evaluate
+
+    report = evaluate(FIXTURES / "mini.conll", Settings.load())
+    for key in ("micro_f1", "baseline_micro_f1", "per_f1", "loc_f1", "org_f1", "micro_f1_minus_baseline"):
+        assert 0.0 <= report.scores[key] <= 1.0 or key == "micro_f1_minus_baseline"
+    assert report.scores["loc_recall"] == 1.0  # Gdansk and Warsaw are in the gazetteer
+    assert "bare spaCy" in report.text

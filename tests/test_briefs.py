@@ -167,3 +167,25 @@ def test_briefs_of_generated_texts_are_grounded(sentences: list[str], sep: str) 
             assert 0 <= ref.span[0] < ref.span[1] <= len(text)
     report = check_brief(brief, [Article(article_id="gen", text=text)])
     assert report.rate == 1.0, report.failures
+
+
+def test_story_statements_give_each_side_before_a_second_speaker_of_one_side() -> None:
+    from communique.briefs.statements import statements
+    from communique.records import ActorMention, Quote, Speaker
+
+    text = ('Ali Rezaei said "the talks went well and will continue". Hamid Karimi said "we want a fair '
+            'deal for our people". Ivan Petrov said "Moscow backs a diplomatic solution here".')
+    people = [("Ali Rezaei", "IRN"), ("Hamid Karimi", "IRN"), ("Ivan Petrov", "RUS")]
+    actors, quotes = [], []
+    for name, country in people:
+        at = text.index(name)
+        actors.append(ActorMention(text=name, start=at, end=at + len(name), name=name, country=country,
+                                   kind="person"))
+        q_start = text.index('"', at) + 1
+        q_end = text.index('"', q_start)
+        quotes.append(Quote(quote_id=name, article_id="s", text=text[q_start:q_end], span=(q_start, q_end),
+                            kind="direct", speaker=Speaker(text=name, name=name, country=country)))
+    analysis = Analysis(article=Article(article_id="s", text=text), actors=actors, quotes=quotes)
+    found = statements([analysis], max_speakers=2)
+    assert [s.name for s in found] == ["Ali Rezaei", "Ivan Petrov"]
+    assert all(text[s.span[0] : s.span[1]] == s.quote for s in found)

@@ -245,3 +245,36 @@ def test_odd_input_gives_events_inside_the_text(analyze, text: str) -> None:
     for e in events:
         assert 0 <= e.span[0] <= e.span[1] <= len(text)
         assert text[e.span[0]:e.span[1]] == e.sentence
+
+
+def test_context_tags_and_location(analyze) -> None:
+    e = find(events_of(analyze, "Iran and Russia discussed nuclear cooperation in Moscow."), "CONSULT")
+    assert "cbrn" in e.context and e.location == "Moscow"
+    assert countries(e.actor) | countries(e.recipient) == {"IRN", "RUS"}
+
+
+def test_unnamed_group_takes_country_from_place(analyze) -> None:
+    e = find(events_of(analyze, "Police arrested dozens of protesters in Nairobi."), "COERCE")
+    assert countries(e.actor) == {"KEN"}
+
+
+def test_historical_year(analyze) -> None:
+    e = find(events_of(analyze, "In 1994, Rwandan forces attacked Burundi."), "ASSAULT")
+    assert "historical" in e.aux and e.date == "1994-01-01"
+
+
+def test_refusal_and_negated_future_cooperation_are_rejections(analyze) -> None:
+    e = find(events_of(analyze, "Pakistan refused to hand over the suspects to India."), "REJECT")
+    assert countries(e.actor) == {"PAK"} and countries(e.recipient) == {"IND"}
+    e = find(events_of(analyze, "France will not attend the summit in Beijing."), "REJECT")
+    assert e.negated is False and "future" in e.aux
+
+
+def test_relative_clause_subject(analyze) -> None:
+    e = find(events_of(analyze, "Sergey Lavrov, who met Wang Yi in Beijing, said the talks were useful."), "CONSULT")
+    assert countries(e.actor) == {"RUS"} and countries(e.recipient) == {"CHN"}
+
+
+def test_coordinated_demonyms_are_both_sides(analyze) -> None:
+    e = find(events_of(analyze, "Chinese and Indian diplomats held a round of talks in Beijing."), "CONSULT")
+    assert countries(e.actor) | countries(e.recipient) == {"CHN", "IND"}

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 from fastapi import Request
 
+from communique.errors import StoreError
 from communique.relations.index import EventIndex, event_index
 from communique.store import Store, open_store
 
@@ -28,10 +30,21 @@ class ApiState:
         self.write_lock = threading.Lock()
         self._memo: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._memo_lock = threading.Lock()
+        self._store_lock = threading.Lock()
 
     def index(self) -> EventIndex:
         """The current event snapshot."""
         return event_index(self.store)
+
+    @contextmanager
+    def reading_store(self) -> Iterator[tuple[EventIndex, Store]]:
+        """The snapshot and its store, for library calls that query the store's shared connection
+        (stories, brief history): one such call at a time, since a connection is not thread-safe."""
+        index = self.index()
+        if index.store is None:
+            raise StoreError("the event snapshot has no store")
+        with self._store_lock:
+            yield index, index.store
 
     def memo(self, key: tuple[Any, ...], compute: Callable[[EventIndex], T]) -> T:
         """``compute(index)``, remembered for this store state (for answers costly to recompute)."""

@@ -22,6 +22,7 @@ from communique.briefs.sentences import Unit, word_count
 from communique.records import Analysis, Event
 
 _PRONOUN_START = re.compile(r"(?:He|She|It|They|This|These|Those|We|I)\b")
+_CUE_WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]+|\d+")
 
 
@@ -31,6 +32,7 @@ class Cue:
     kind: str  # significance | context | background
     weight: float
     pattern: re.Pattern[str]
+    first: str | None = None  # the phrase's first word (None for a regular expression)
 
 
 @lru_cache(maxsize=1)
@@ -41,15 +43,20 @@ def cues() -> tuple[Cue, ...]:
     out = []
     for row in rows:
         body = row["cue"] if row.get("regex") == "1" else re.escape(row["cue"])
+        first = None if row.get("regex") == "1" else row["cue"].split()[0].lower()
         out.append(Cue(row["cue"], row["kind"], float(row["weight"]),
-                       re.compile(rf"\b{body}\b", re.IGNORECASE)))
+                       re.compile(rf"\b{body}\b", re.IGNORECASE), first))
     return tuple(out)
 
 
 def cue_scores(sentence: str) -> dict[str, float]:
     """Summed cue weights by kind for one sentence."""
     scores: dict[str, float] = {"significance": 0.0, "context": 0.0, "background": 0.0}
+    # Most cues cannot match: look for a phrase only when its first word is in the sentence.
+    present = set(_CUE_WORD.findall(sentence.lower()))
     for cue in cues():
+        if cue.first is not None and cue.first not in present:
+            continue
         if cue.pattern.search(sentence):
             scores[cue.kind] += cue.weight
     return scores

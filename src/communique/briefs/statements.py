@@ -219,7 +219,22 @@ def statements(analyses: list[Analysis], kb: KnowledgeBase | None = None, max_sp
         if name in mention and len(mention) > len(name) and word_count(mention) <= 6:
             st.speaker = mention[0].upper() + mention[1:]
         out.append(st)
-    return out[:max_speakers]
+    return _each_side_first(out)[:max_speakers]
+
+
+def _each_side_first(items: list[Statement]) -> list[Statement]:
+    """Statements reordered so every country's first speaker comes before any second speaker."""
+    first: list[Statement] = []
+    rest: list[Statement] = []
+    seen: set[str] = set()
+    for st in items:
+        if st.country is None or st.country not in seen:
+            first.append(st)
+            if st.country:
+                seen.add(st.country)
+        else:
+            rest.append(st)
+    return first + rest
 
 
 def _quote_id(article_id: str, span: tuple[int, int]) -> str:

@@ -29,7 +29,7 @@ from communique.stories import StoryClusterer
 from communique.stories.vectors import term_weights
 
 # Candidate thresholds: article-to-story mean cosine for communique, cosine distance for the baseline.
-_THRESHOLDS = tuple(round(0.06 + 0.01 * i, 2) for i in range(10))
+_THRESHOLDS = tuple(round(0.03 + 0.01 * i, 2) for i in range(10))
 _BASELINE_DISTANCES = tuple(round(0.85 + 0.01 * i, 2) for i in range(15))
 
 

@@ -57,6 +57,8 @@ _PAIR_NOUNS = frozenset({"minister", "side", "country", "government", "leader", 
 class _Actor:
     actor: EventActor
     direct: bool = True
+    # An unnamed group ("authorities", "forces"): may take its country from the place.
+    group: bool = False
 
 
 @dataclass
@@ -80,6 +82,9 @@ class EventCoder:
 
     # ---------------------------------------------------------------- public
     def code(self, doc: Doc, mentions: list[ActorMention], quotes: list[Quote], article: Article) -> list[Event]:
+        if not doc.has_annotation("DEP"):
+            # Without a dependency parse there is no who-did-what-to-whom to read.
+            return []
         published = _published(article)
         state = _DocState(doc, mentions, quotes)
         events: list[Event] = []
@@ -228,6 +233,9 @@ class EventCoder:
             confidence -= 0.15
         if entry.nominal:
             confidence -= 0.1
+        if _subordinate(clause):
+            # Background in a relative or adverbial clause ("after X attacked Y") ranks below the news.
+            confidence -= 0.1
 
         # A quoted "we"/"I" is the speaker; events inside a quote carry the speaker's name.
 
@@ -362,9 +370,9 @@ class EventCoder:
             actors = [_Actor(EventActor(text=place_actor.text, name=None, country=place_actor.country,
                                         start=place_actor.start, end=place_actor.end), False)]
         # Unnamed groups ("authorities", "forces") take their country from the place.
-        for group in (actors, recipients):
-            for a in group:
-                if a.actor.country is None and place_actor is not None:
+        for side in (actors, recipients):
+            for a in side:
+                if a.group and a.actor.country is None and place_actor is not None:
                     a.actor = EventActor(text=a.actor.text, name=a.actor.name, country=place_actor.country,
                                          sector=a.actor.sector, start=a.actor.start, end=a.actor.end)
                     a.direct = False
@@ -541,6 +549,8 @@ class _DocState:
         self.doc = doc
         self.by_token: dict[int, ActorMention] = {}
         for m in mentions:
+            if not 0 <= m.start < m.end <= len(doc.text):
+                continue
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             if span is None:
                 continue
@@ -638,7 +648,7 @@ class _DocState:
         if m is not None and not m.country and m.kind in ("group", "role", None):
             # "guerrillas" with no country of its own: the demonym or place around it may name one.
             better = self._modified(head)
-            return better if better is not None else _Actor(self.event_actor(m))
+            return better if better is not None else _Actor(self.event_actor(m), group=True)
         if m is None and head.lower_ in _SPEAKER_PRONOUNS:
             # Filled with the quote's speaker by the caller, or dropped.
             return _Actor(EventActor(text=head.text, name=None, country=None, start=head.idx,
@@ -772,6 +782,18 @@ def _obligation_reporter(tok: Token, governor: Token | None) -> Token | None:
     if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in _REPORTING:
         return next((c for c in clause.head.children if c.dep_ in _SUBJ), None)
     return None
+
+
+def _subordinate(tok: Token) -> bool:
+    """Whether ``tok`` sits in a relative, adverbial or prepositional clause."""
+    cur = tok
+    for _ in range(10):
+        if cur.dep_ in ("advcl", "relcl", "acl", "pcomp", "pobj"):
+            return True
+        if cur.dep_ == "ROOT" or cur.head is cur:
+            return False
+        cur = cur.head
+    return False
 
 
 def _reporter(clause: Token) -> Token | None:

@@ -48,6 +48,9 @@ def resolve_date(words: list[str], published: date | None, future: bool = False)
                 return None, True
             step = {"last": -1, "next": 1, "this": 0}[word] * _UNITS[words[i + 1]]
             return published + timedelta(days=step), True
+        if word == "in" and i + 1 < n and _YEAR.match(words[i + 1]) and not (i + 2 < n and words[i + 2] in _MONTHS):
+            # "in 1994": the year only (its first day stands for it).
+            return _safe_date(int(words[i + 1]), 1, 1), True
         if word in _MONTHS and (len(word) > 3 or (i + 1 < n and words[i + 1].isdigit())):
             # "may" is also a modal verb: accept it only next to a day number or a year.
             if word == "may" and not (

@@ -42,8 +42,8 @@ ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
 # A capital right after one of these is the place, not the government ("talks in Moscow").
 LOCATIVE = frozenset({"in", "at", "near", "from", "to", "into", "outside", "across", "around", "toward",
                       "towards", "via", "through", "inside", "within"})
-# Prepositions after which a known place wins even over spaCy's PERSON label ("near Izmir");
-# "to" and "from" are weaker ("lost to Duran", "a letter from Jordan").
+# Prepositions after which a known place wins even over spaCy's PERSON label ("near Izmir",
+# and so do visit verbs: "visited Gdansk"); "to" and "from" are weaker ("lost to Duran").
 STRONG_LOCATIVE = frozenset({"in", "at", "near", "outside", "around", "inside", "within", "across", "via"})
 VISIT_LEMMAS = frozenset({"visit", "arrive", "reach", "leave", "fly", "travel", "return"})
 PRONOUNS = frozenset({"he", "she", "him", "his", "her", "hers"})
@@ -227,7 +227,8 @@ class _Recogniser:
         label = c.label
         entries = c.entries
         if entries:
-            placey = (c.start > 0 and self.lowers[c.start - 1] in STRONG_LOCATIVE
+            placey = (c.start > 0 and (self.lowers[c.start - 1] in STRONG_LOCATIVE
+                                       or self.doc[c.start - 1].lemma_ in VISIT_LEMMAS)
                       or (label != "PERSON" and self.after_locative(c.start))
                       or self.coordinated_with_place(c))
             entry = self.choose(entries, label, placey)

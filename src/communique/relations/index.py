@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,11 +33,14 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import msgspec
 import pyarrow as pa
 
 from communique.errors import StoreError
+from communique.pipeline import article_date
+from communique.records import Analysis
 from communique.store import Store
-from communique.store.layout import LEDGER
+from communique.store.layout import ARTICLES, EVENTS, LEDGER
 
 
 def _ledger_key(root: Path) -> tuple[int, int]:
@@ -77,7 +80,7 @@ FROM events e LEFT JOIN articles a ON a.article_id = e.article_id
 class EventIndex:
     """The events of one store state in memory (see the module docstring)."""
 
-    store: Store
+    store: Store | None  # None for a snapshot of unstored analyses
     con: duckdb.DuckDBPyConnection
     covered_days: frozenset[date]
     key: tuple[int, int]
@@ -90,14 +93,33 @@ class EventIndex:
         # A Store of its own: its connection lives as long as the snapshot, so a rebuild never
         # closes a connection another thread is reading through.
         store = Store(store.root)
-        events = store.sql(_SNAPSHOT)
+        return cls._from_snapshot(store.sql(_SNAPSHOT), covered_days(store), store, key)
+
+    @classmethod
+    def from_analyses(cls, analyses: Iterable[Analysis]) -> EventIndex:
+        """A snapshot of analyses that are not stored (tests, one-off batches); the publication
+        days of the articles count as covered."""
+        done = list(analyses)
+        con = duckdb.connect(":memory:")
+        try:
+            con.register("events", EVENTS.to_arrow([msgspec.to_builtins(e) for a in done for e in a.events]))
+            con.register("articles", ARTICLES.to_arrow([msgspec.to_builtins(a.article) for a in done]))
+            events = con.sql(_SNAPSHOT).to_arrow_table()
+        finally:
+            con.close()
+        days = {d for d in (article_date(a.article) for a in done) if d is not None}
+        return cls._from_snapshot(events, frozenset(days), None, (0, 0))
+
+    @classmethod
+    def _from_snapshot(cls, events: pa.Table, covered: frozenset[date], store: Store | None,
+                       key: tuple[int, int]) -> EventIndex:
         con = duckdb.connect(":memory:")
         con.register("_snapshot", events)
         con.execute("CREATE TABLE ev AS SELECT * FROM _snapshot ORDER BY day NULLS LAST, event_id")
         con.unregister("_snapshot")
         con.execute("CREATE TABLE day_totals AS SELECT day, count(*) AS events, sum(n_reports) AS reports "
                     "FROM ev WHERE day IS NOT NULL AND happened GROUP BY day")
-        return cls(store=store, con=con, covered_days=covered_days(store), key=key)
+        return cls(store=store, con=con, covered_days=covered, key=key)
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -112,7 +134,7 @@ class EventIndex:
     def query(self, sql: str, params: list[Any] | None = None) -> pa.Table:
         """Run SQL over the snapshot (table ``ev``, ``day_totals``); the result as Arrow."""
         with self.cursor() as cur:
-            rel = cur.execute(sql, params or [])
+            rel = cur.sql(sql, params=params) if params else cur.sql(sql)
             # DuckDB renamed ``arrow`` to ``to_arrow_table`` in 2.0.
             method = getattr(rel, "to_arrow_table", None) or getattr(rel, "arrow")  # noqa: B009
             result: pa.Table = method()
@@ -125,6 +147,8 @@ class EventIndex:
 
     def store_rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         """Run SQL over the store's own tables (articles, quotes, events...) on a fresh cursor."""
+        if self.store is None:
+            raise StoreError("this event snapshot was not read from a store")
         with self._lock:
             cur = self.store.connect().cursor()
         try:
@@ -137,7 +161,7 @@ class EventIndex:
             cur.close()
 
     def is_current(self) -> bool:
-        return _ledger_key(self.store.root) == self.key
+        return self.store is not None and _ledger_key(self.store.root) == self.key
 
 
 def covered_days(store: Store) -> frozenset[date]:

@@ -3,24 +3,29 @@
 ``StoryClusterer.add(article, actors=None)``:
 
 1. counts the article's terms into the running document frequencies and builds its TF-IDF
-   vector (``vectors.py``: title words weighted, stop words dropped);
+   vector (``vectors.py``: stop words dropped, title words and names weighted, only the
+   ``max_terms`` heaviest terms kept);
 2. scores it against every story whose time span is within ``window_days`` of the article's date
-   (all stories when the window is off or either side is undated). The score is the cosine between
-   the article and the story centroid (the sum of its members' vectors); when both the article and
-   the story have actors, ``actor_weight`` of the score is the overlap of their actor sets;
+   (all stories when the window is off or either side is undated). The score is average linkage,
+   the mean cosine between the article and the story's members; when both the article and the
+   story have actors, their overlap scales the score by up to ``1 ± actor_weight``;
 3. joins the best story when the score reaches ``threshold``, else opens a new story;
-4. when the article also reaches ``threshold`` with other stories, and one of them is as close to
-   the joined story as ``merge_threshold`` (centroid cosine), the two merge: the article bridged
-   them. The older story keeps its id; the younger id stays resolvable (``resolve``).
+4. every other story the article scores at least ``bridge × threshold`` with is merged into the
+   joined one when the average linkage between the two stories reaches ``merge_threshold``: the
+   article bridged them. The older story keeps its id; the younger id stays resolvable (``resolve``).
 
 Member vectors are built with the statistics of the moment they arrive. While few articles have
 been seen those statistics are poor, so whenever the document count doubles every member vector is
 rebuilt with the current statistics (amortised O(N log N)).
 
+The default threshold (0.1) suits event-level stories in a dated stream. On WikiRef220, whose
+"stories" are long-running topics of long articles, the threshold tuned on half the data is lower
+(see ``communique eval stories``).
+
 Story ids are stable: ``"st-"`` plus 12 hex digits of the SHA-1 of the story's first article id.
 The clusterer persists with ``to_bytes``/``from_bytes`` or ``save``/``load``: a versioned msgpack
-document with the settings, the term counts, every article's term weights and each story's
-members and centroid, so a reloaded clusterer continues exactly where it stopped.
+document (no pickle) with the settings, the term counts, every article's term weights and vector,
+and each story's members and centroid, so a reloaded clusterer continues exactly where it stopped.
 """
 
 from __future__ import annotations
@@ -45,7 +50,6 @@ _MAGIC = "communique.stories.StoryClusterer"
 # Rebuild member vectors once the corpus is this many times larger than at the last rebuild.
 _REFRESH_GROWTH = 2.0
 _LEAD_CHARS = 120
-_MERGE_RATIO = 0.7
 
 
 class _Doc(msgspec.Struct, kw_only=True):
@@ -66,9 +70,6 @@ class _Cluster(msgspec.Struct, kw_only=True):
     seq: int
     members: list[str]
     centroid: dict[str, float]
-    # |centroid|² and the sum of the members' |v|², kept as members join: the story's cohesion.
-    norm2: float = 0.0
-    squares: float = 0.0
     first_day: int | None = None
     last_day: int | None = None
     actors: dict[str, int] = msgspec.field(default_factory=dict)
@@ -121,8 +122,6 @@ class StoryClusterer:
         actor_weight: float = 0.2,
         max_terms: int | None = 150,
         bridge: float = 0.5,
-        cohesion_ratio: float | None = None,
-        warmup: int = 256,
     ) -> None:
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"threshold must be in (0, 1], got {threshold}")
@@ -130,16 +129,12 @@ class StoryClusterer:
             raise ValueError(f"window_days must be at least 0 or None, got {window_days}")
         self.window_days = window_days
         self.threshold = threshold
-        # Two stories are already known to be coherent, so they may merge a little more readily
-        # than an article joins one.
-        self.merge_threshold = _MERGE_RATIO * threshold if merge_threshold is None else merge_threshold
+        self.merge_threshold = threshold if merge_threshold is None else merge_threshold
         self.title_weight = title_weight
         self.name_weight = name_weight
         self.actor_weight = actor_weight
         self.max_terms = max_terms
         self.bridge = bridge
-        self.cohesion_ratio = cohesion_ratio
-        self.warmup = warmup
         self._stats = TermStats()
         self._refreshed_at = 1
         self._docs: dict[str, _Doc] = {}
@@ -173,10 +168,7 @@ class StoryClusterer:
         )
         self._stats.add(tf)
         if self._stats.n_docs >= _REFRESH_GROWTH * self._refreshed_at:
-            if self._stats.n_docs <= self.warmup:
-                self._replay()
-            else:
-                self._refresh()
+            self._refresh()
         day = article_date(article)
         doc = _Doc(
             article_id=article.article_id,
@@ -190,26 +182,28 @@ class StoryClusterer:
             events=list(events or ()),
             vector=self._stats.vector(tf, self.max_terms),
         )
-        return self._place(doc).story_id
-
-    def _place(self, doc: _Doc) -> _Cluster:
-        """Join ``doc`` to its best story or open one; merge the stories it bridges."""
-        scored = sorted(((self._margin(doc, c), c.story_id) for c in self._candidates(doc.day)), reverse=True)
-        if scored and scored[0][0] >= 1.0:
+        scored = sorted(((self._score(doc, c), c.story_id) for c in self._candidates(doc.day)), reverse=True)
+        if scored and scored[0][0] >= self.threshold:
             target = self._clusters[scored[0][1]]
         else:
-            target = _Cluster(story_id=story_id_for(doc.article_id), seq=self._next_seq, members=[], centroid={})
+            target = _Cluster(
+                story_id=story_id_for(doc.article_id), seq=self._next_seq, members=[], centroid={}
+            )
             self._next_seq += 1
             self._clusters[target.story_id] = target
         self._join(target, doc)
         # Stories the article is close to may now be one story with the one it joined.
         for score, other_id in scored:
-            if score < self.bridge:
+            if score < self.bridge * self.threshold:
                 break
             other = self._clusters.get(other_id)
-            if other is not None and other is not target and self._linkage(target, other) >= self.merge_threshold:
+            if (
+                other is not None
+                and other is not target
+                and self._linkage(target, other) >= self.merge_threshold
+            ):
                 target = self._merge(target, other)
-        return target
+        return target.story_id
 
     def add_many(self, articles: Iterable[Article]) -> list[str]:
         """Add articles in order (no actors); one story id per article."""
@@ -238,21 +232,6 @@ class StoryClusterer:
         return score
 
     @staticmethod
-    def _cohesion(cluster: _Cluster) -> float:
-        """Mean cosine between pairs of a story's members (0 for a one-article story)."""
-        n = len(cluster.members)
-        return (cluster.norm2 - cluster.squares) / (n * (n - 1)) if n > 1 else 0.0
-
-    def _margin(self, doc: _Doc, cluster: _Cluster) -> float:
-        score = self._score(doc, cluster)
-        margin = score / (self.threshold * (1.0 + float(os.environ.get("H6_SMALL", "0")) / len(cluster.members)))
-        if self.cohesion_ratio and len(cluster.members) > 1:
-            cohesion = self._cohesion(cluster)
-            if cohesion > 0:
-                margin = max(margin, score / (self.cohesion_ratio * cohesion))
-        return margin
-
-    @staticmethod
     def _linkage(a: _Cluster, b: _Cluster) -> float:
         """Average linkage between two stories: the mean cosine over pairs of their members."""
         return dot(a.centroid, b.centroid) / (len(a.members) * len(b.members))
@@ -261,10 +240,6 @@ class StoryClusterer:
         doc.story = cluster.story_id
         self._docs[doc.article_id] = doc
         cluster.members.append(doc.article_id)
-        # |c + v|² = |c|² + 2 c·v + |v|²: the centroid's norm never needs a full pass.
-        own = dot(doc.vector, doc.vector)
-        cluster.norm2 += 2.0 * dot(doc.vector, cluster.centroid) + own
-        cluster.squares += own
         _add_into(cluster.centroid, doc.vector)
         if doc.day is not None:
             cluster.first_day = doc.day if cluster.first_day is None else min(cluster.first_day, doc.day)
@@ -282,25 +257,6 @@ class StoryClusterer:
             self._join(keep, doc)
         return keep
 
-    def _replay(self) -> None:
-        """Cluster every article again, in arrival order, with the current term statistics.
-
-        Early decisions were taken with statistics from a handful of articles, in which common
-        words still look rare; during the warm-up they are taken again as the corpus doubles.
-        """
-        self._refreshed_at = self._stats.n_docs
-        docs = list(self._docs.values())
-        before = {d.article_id: self.resolve(d.story) for d in docs}
-        self._docs, self._clusters, self._next_seq = {}, {}, 0
-        for doc in docs:
-            doc.vector = self._stats.vector(doc.tf, self.max_terms)
-            self._place(doc)
-        # Ids handed out before the replay keep answering: each names its first article's story.
-        for article_id, old in before.items():
-            new = self._docs[article_id].story
-            if old != new and old not in self._clusters and old not in self._aliases:
-                self._aliases[old] = new
-
     def _refresh(self) -> None:
         """Rebuild every member vector and centroid with the current term statistics."""
         self._refreshed_at = self._stats.n_docs
@@ -308,12 +264,8 @@ class StoryClusterer:
             doc.vector = self._stats.vector(doc.tf, self.max_terms)
         for cluster in self._clusters.values():
             cluster.centroid = {}
-            cluster.squares = 0.0
             for article_id in cluster.members:
-                vector = self._docs[article_id].vector
-                _add_into(cluster.centroid, vector)
-                cluster.squares += dot(vector, vector)
-            cluster.norm2 = dot(cluster.centroid, cluster.centroid)
+                _add_into(cluster.centroid, self._docs[article_id].vector)
 
     # -- reading ------------------------------------------------------------------------------
 

@@ -33,7 +33,8 @@ def _stories(state: ApiState, since: date | None) -> list[Story]:
     from communique.stories.from_store import stories_from_store
 
     def compute(index: EventIndex) -> list[Story]:
-        return stories_from_store(index.store, since=since)
+        with state.reading_store() as (_, store):
+            return stories_from_store(store, since=since)
 
     return state.memo(("stories", since), compute)
 
@@ -72,9 +73,9 @@ def _brief(state: ApiState, analyses: list[Analysis]) -> Response:
         from communique.store.query import StoreHistory
     except ImportError as exc:  # the briefs stage is optional for the API
         raise HTTPException(501, f"briefs are not available: {exc}") from exc
-    index = state.index()
     try:
-        made = brief_story(analyses, history=StoreHistory(index.store))
+        with state.reading_store() as (_, store):
+            made = brief_story(analyses, history=StoreHistory(store))
     except BriefError as exc:
         raise HTTPException(404, str(exc)) from exc
     return json_response(made)
