@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from fastapi import Query
 from fastapi.responses import Response
+from pydantic import BeforeValidator
 
 from communique.cli.output import csv_text
 
@@ -27,6 +30,18 @@ LimitQuery = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Items per pa
 OffsetQuery = Query(0, ge=0, le=MAX_OFFSET, description="Items to skip.")
 
 _encoder = msgspec.json.Encoder()
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value: Any) -> Any:
+    # Pydantic would also take a number as a Unix time ("0" → 1970-01-01); a day must be written out.
+    if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
+        raise ValueError("expected a date as YYYY-MM-DD")
+    return value
+
+
+# A date query parameter (YYYY-MM-DD only).
+Day = Annotated[date, BeforeValidator(_iso_day)]
 
 
 def json_response(data: Any, status_code: int = 200) -> Response:

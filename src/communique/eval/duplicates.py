@@ -58,7 +58,9 @@ def evaluate(data: Path, settings: Settings, **options: Any) -> EvalReport:
     gold_of = {article_id: n for n, group in enumerate(gold_groups) for article_id in group}
     by_id = {row["id"]: row for row in rows}
 
-    index = DuplicateIndex(threshold=float(options["threshold"])) if "threshold" in options else DuplicateIndex()
+    index = (
+        DuplicateIndex(threshold=float(options["threshold"])) if "threshold" in options else DuplicateIndex()
+    )
     t0 = time.perf_counter()
     matches: list[DuplicateMatch] = index.add_many(
         Article(article_id=row["id"], text=row["text"], title=row.get("title")) for row in rows

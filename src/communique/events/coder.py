@@ -370,9 +370,11 @@ class EventCoder:
             actors = [_Actor(EventActor(text=place_actor.text, name=None, country=place_actor.country,
                                         start=place_actor.start, end=place_actor.end), False)]
         # Unnamed groups ("authorities", "forces") take their country from the place.
+        # So do unnamed targets ("attacked a village in X"), except the topic of a symmetric event
+        # ("discussed cooperation in Moscow").
         for side in (actors, recipients):
             for a in side:
-                if a.group and a.actor.country is None and place_actor is not None:
+                if (a.group or "sym" not in entry.flags) and a.actor.country is None and place_actor is not None:
                     a.actor = EventActor(text=a.actor.text, name=a.actor.name, country=place_actor.country,
                                          sector=a.actor.sector, start=a.actor.start, end=a.actor.end)
                     a.direct = False
@@ -645,10 +647,21 @@ class _DocState:
 
     def _resolve_head(self, head: Token) -> _Actor | None:
         m = self.by_token.get(head.i)
-        if m is not None and not m.country and m.kind in ("group", "role", None):
-            # "guerrillas" with no country of its own: the demonym or place around it may name one.
+        if m is not None and not m.country and m.kind not in ("place", "pronoun"):
+            # "guerrillas", or a person the knowledge base does not know, with no country of their
+            # own: an apposition ("Sidhoum, Algeria's leading activist") or the demonym or place
+            # around them may name one.
+            for c in head.children:
+                if c.dep_ == "appos":
+                    found = self._resolve_head(c)
+                    if found is not None and found.actor.country:
+                        return _Actor(EventActor(text=m.text, name=m.name, country=found.actor.country,
+                                                 sector=m.sector, start=m.start, end=m.end), False)
             better = self._modified(head)
-            return better if better is not None else _Actor(self.event_actor(m), group=True)
+            if better is not None and m.kind in ("person", "organisation"):
+                better = _Actor(EventActor(text=m.text, name=m.name, country=better.actor.country,
+                                           sector=m.sector, start=m.start, end=m.end), False)
+            return better if better is not None else _Actor(self.event_actor(m), group=m.kind in ("group", "role", None))
         if m is None and head.lower_ in _SPEAKER_PRONOUNS:
             # Filled with the quote's speaker by the caller, or dropped.
             return _Actor(EventActor(text=head.text, name=None, country=None, start=head.idx,

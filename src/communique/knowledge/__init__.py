@@ -38,8 +38,9 @@ __all__ = [
 ]
 
 
-def load_knowledge_base(data_dir: Path | str | None = None,
-                        dictionaries: Iterable[Path | str] = ()) -> KnowledgeBase:
+def load_knowledge_base(
+    data_dir: Path | str | None = None, dictionaries: Iterable[Path | str] = ()
+) -> KnowledgeBase:
     """The knowledge base in ``data_dir`` (the packaged data when None), extended with CAMEO/Phoenix
     actor ``dictionaries``; loaded once per combination and shared.
 

@@ -254,8 +254,14 @@ class KnowledgeBase:
         for o in self.officials:
             for n in {o.name, *o.aliases}:
                 officials.setdefault(n.lower(), []).append(o)
-        return {"name": by_name, "demonym": by_demonym, "seat": by_seat, "org": orgs,
-                "place": places, "official": officials}
+        return {
+            "name": by_name,
+            "demonym": by_demonym,
+            "seat": by_seat,
+            "org": orgs,
+            "place": places,
+            "official": officials,
+        }
 
     def country(self, code_or_name: str) -> Country | None:
         """A country by code (ISO alpha-3/alpha-2, CAMEO), name or alias."""
@@ -476,4 +482,3 @@ def _place_from_row(row: dict[str, str]) -> Place:
         population=population,
         geonameid=_opt(row.get("geonameid")),
     )
-

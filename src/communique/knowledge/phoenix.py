@@ -45,7 +45,27 @@ GENERIC_PREFIXES: dict[str, tuple[str, str]] = {
 }
 _ARMED = {"REB", "INS", "IMG", "SEP", "UAF"}
 _STATE = {"GOV", "MIL", "JUD", "LEG", "SPY", "COP", "PTY"}
-_SMALL_WORDS = {"of", "the", "and", "for", "in", "on", "de", "del", "la", "le", "du", "des", "al", "el", "bin", "van", "von", "da", "y"}
+_SMALL_WORDS = {
+    "of",
+    "the",
+    "and",
+    "for",
+    "in",
+    "on",
+    "de",
+    "del",
+    "la",
+    "le",
+    "du",
+    "des",
+    "al",
+    "el",
+    "bin",
+    "van",
+    "von",
+    "da",
+    "y",
+}
 _CODE = re.compile(r"\[([^\]\s]*)\s*([^\]]*)\]")
 
 
@@ -100,8 +120,13 @@ def load_phoenix_actors(path: Path | str) -> list[PhoenixActor]:
         names = _display_names(words)
         if not names:
             continue
-        current = PhoenixActor(name=names[0], aliases=names[1:], codes=[c for c in codes if c],
-                               comment=comment.strip(), line=lineno)
+        current = PhoenixActor(
+            name=names[0],
+            aliases=names[1:],
+            codes=[c for c in codes if c],
+            comment=comment.strip(),
+            line=lineno,
+        )
         actors.append(current)
     if not actors and text.strip():
         raise UsageError(f"{path}: no actors found (not a CAMEO/Phoenix actor dictionary?)")
@@ -127,8 +152,9 @@ def extend_from_phoenix(kb: KnowledgeBase, path: Path) -> dict[str, int]:
     generic.update(w for term in kb.roles for w in term.split())
 
     def fresh(names: list[str]) -> tuple[str, ...]:
-        return tuple(n for n in names if n.lower() not in known
-                     and not all(w in generic for w in n.lower().split()))
+        return tuple(
+            n for n in names if n.lower() not in known and not all(w in generic for w in n.lower().split())
+        )
 
     for actor in load_phoenix_actors(path):
         if not actor.codes:
@@ -141,9 +167,17 @@ def extend_from_phoenix(kb: KnowledgeBase, path: Path) -> dict[str, int]:
                 continue
             for term in dated:
                 country, sector = _split_code(term.code)
-                kb.officials.append(Official(name=actor.name, country=country, aliases=fresh(actor.aliases),
-                                             sector=sector, start=term.start, end=term.end,
-                                             note=f"imported from {path.name}"))
+                kb.officials.append(
+                    Official(
+                        name=actor.name,
+                        country=country,
+                        aliases=fresh(actor.aliases),
+                        sector=sector,
+                        start=term.start,
+                        end=term.end,
+                        note=f"imported from {path.name}",
+                    )
+                )
                 counts["officials"] += 1
             continue
         code = actor.codes[0].code
@@ -166,12 +200,14 @@ def extend_from_phoenix(kb: KnowledgeBase, path: Path) -> dict[str, int]:
             kind, sector = GENERIC_PREFIXES[prefix][0], GENERIC_PREFIXES[prefix][1]
             org_code = code[3:6] or code
             kb.organisations[f"{org_code}\t{names[0]}"] = Organisation(
-                code=org_code, name=names[0], aliases=names[1:], kind=kind, sector=sector)
+                code=org_code, name=names[0], aliases=names[1:], kind=kind, sector=sector
+            )
         else:
             country, sector = _split_code(code)
             kind = "armed_group" if sector in _ARMED else "state_body" if sector in _STATE else None
             kb.organisations[f"{code}\t{names[0]}"] = Organisation(
-                code=code, name=names[0], aliases=names[1:], kind=kind, sector=sector, country=country)
+                code=code, name=names[0], aliases=names[1:], kind=kind, sector=sector, country=country
+            )
         counts["organisations"] += 1
     kb.touch()
     return counts

@@ -40,8 +40,25 @@ if TYPE_CHECKING:
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
 # A capital right after one of these is the place, not the government ("talks in Moscow").
-LOCATIVE = frozenset({"in", "at", "near", "from", "to", "into", "outside", "across", "around", "toward",
-                      "towards", "via", "through", "inside", "within"})
+LOCATIVE = frozenset(
+    {
+        "in",
+        "at",
+        "near",
+        "from",
+        "to",
+        "into",
+        "outside",
+        "across",
+        "around",
+        "toward",
+        "towards",
+        "via",
+        "through",
+        "inside",
+        "within",
+    }
+)
 # Prepositions after which a known place wins even over spaCy's PERSON label ("near Izmir",
 # and so do visit verbs: "visited Gdansk"); "to" and "from" are weaker ("lost to Duran").
 STRONG_LOCATIVE = frozenset({"in", "at", "near", "outside", "around", "inside", "within", "across", "via"})
@@ -52,13 +69,41 @@ SPACED_DASHES = frozenset({"-", "–", "—", "--"})
 COORDINATORS = frozenset({"and", "&", ",", "or"})
 POSSESSIVE = frozenset({"'s", "’s", "'"})
 # Words allowed inside a title besides role words ("former Deputy Foreign Minister").
-TITLE_GLUE = frozenset({"former", "deputy", "acting", "then", "vice", "chief", "top", "senior", "new",
-                        "outgoing", "incoming", "-", "'s", "’s", "first", "counterpart", "counterparts"})
+TITLE_GLUE = frozenset(
+    {
+        "former",
+        "deputy",
+        "acting",
+        "then",
+        "vice",
+        "chief",
+        "top",
+        "senior",
+        "new",
+        "outgoing",
+        "incoming",
+        "-",
+        "'s",
+        "’s",
+        "first",
+        "counterpart",
+        "counterparts",
+    }
+)
 # A generic reference ("the Russian leader", "the head of state") means whoever holds one of
 # these offices (canonical roles of roles.tsv), in this order of preference.
 GENERIC_LEADER_ROLES = frozenset({"leader", "head of state", "head of government"})
-LEADER_ROLES = ("president", "supreme leader", "king", "emir", "prime minister", "chancellor",
-                "head of state", "head of government", "leader")
+LEADER_ROLES = (
+    "president",
+    "supreme leader",
+    "king",
+    "emir",
+    "prime minister",
+    "chancellor",
+    "head of state",
+    "head of government",
+    "leader",
+)
 # Places the gazetteer alone (without a spaCy entity) may report: big enough to be worth the
 # risk of a false match on a capitalised word, or a region, never a lone stop word.
 MIN_BARE_PLACE_POPULATION = 20_000
@@ -110,6 +155,7 @@ class _Recogniser:
         self.kb_starts: dict[int, _Cand] = {}
         self.kb_ends: dict[int, _Cand] = {}
         self.roles: dict[int, tuple[int, RoleEntry]] = {}
+        self.role_ends: dict[int, RoleEntry] = {}
 
     # --- step 1: names ----------------------------------------------------------------
 
@@ -172,23 +218,37 @@ class _Recogniser:
             s, e = ent.start, ent.end
             while s < e and (lowers[s] in DETERMINERS or doc[s].is_punct or doc[s].is_space):
                 s += 1
-            while e > s and (lowers[e - 1] in POSSESSIVE or doc[e - 1].is_punct or doc[e - 1].is_space
-                             or (ent.label_ != "ORG" and doc[e - 1].like_num)):
+            while e > s and (
+                lowers[e - 1] in POSSESSIVE
+                or doc[e - 1].is_punct
+                or doc[e - 1].is_space
+                or (ent.label_ != "ORG" and doc[e - 1].like_num)
+            ):
                 e -= 1  # "G. Kersey 63": a score is not part of a name
-            if any("\n" in doc[k].text or (lowers[k] in SPACED_DASHES and doc[k - 1].whitespace_)
-                   for k in range(s + 1, e - 1)):
+            if any(
+                "\n" in doc[k].text or (lowers[k] in SPACED_DASHES and doc[k - 1].whitespace_)
+                for k in range(s + 1, e - 1)
+            ):
                 # Across a line break or a spaced dash ("Romania - Cosmin Contra"): a misread
                 # table row or heading, not one name; the known names inside still count.
                 continue
             first = starts.get(s)
-            if first is not None and first.end < e and lowers[first.end] in COORDINATORS \
-                    and first.entries[0].kind in ("country", "place", "capital", "demonym"):
+            if (
+                first is not None
+                and first.end < e
+                and lowers[first.end] in COORDINATORS
+                and first.entries[0].kind in ("country", "place", "capital", "demonym")
+            ):
                 continue  # "Kharkiv and Odesa" is two places, not one organisation
             if ent.label_ == "PERSON":
                 # "Iranian Foreign Minister Abbas Araghchi" → the name after the title.
                 while s < e - 1:
                     c = starts.get(s)
-                    if c and c.end < e and c.entries[0].kind in ("demonym", "country", "organisation", "seat"):
+                    if (
+                        c
+                        and c.end < e
+                        and c.entries[0].kind in ("demonym", "country", "organisation", "seat")
+                    ):
                         s = c.end
                     elif lowers[s] in role_words or lowers[s] in TITLE_GLUE:
                         s += 1
@@ -213,7 +273,7 @@ class _Recogniser:
         taken = [False] * len(self.lowers)
         chosen: list[_Cand] = []
         for _, _, c in pool:
-            if any(taken[c.start:c.end]):
+            if any(taken[c.start : c.end]):
                 continue
             for k in range(c.start, c.end):
                 taken[k] = True
@@ -227,10 +287,15 @@ class _Recogniser:
         label = c.label
         entries = c.entries
         if entries:
-            placey = (c.start > 0 and (self.lowers[c.start - 1] in STRONG_LOCATIVE
-                                       or self.doc[c.start - 1].lemma_ in VISIT_LEMMAS)
-                      or (label != "PERSON" and self.after_locative(c.start))
-                      or self.coordinated_with_place(c))
+            placey = (
+                c.start > 0
+                and (
+                    self.lowers[c.start - 1] in STRONG_LOCATIVE
+                    or self.doc[c.start - 1].lemma_ in VISIT_LEMMAS
+                )
+                or (label != "PERSON" and self.after_locative(c.start))
+                or self.coordinated_with_place(c)
+            )
             entry = self.choose(entries, label, placey)
             if entry is None:
                 return self.from_entity(c, kb_cands) if label else None
@@ -238,7 +303,7 @@ class _Recogniser:
         return self.from_entity(c, kb_cands)
 
     def coordinated_with_place(self, c: _Cand) -> bool:
-        """"Kharkiv and Odesa": a name joined by "and"/"or"/"," to a known place is a place."""
+        """ "Kharkiv and Odesa": a name joined by "and"/"or"/"," to a known place is a place."""
         lowers = self.lowers
         nxt = self.kb_starts.get(c.end + 1) if c.end < len(lowers) and lowers[c.end] in COORDINATORS else None
         if nxt is not None and nxt.entries[0].kind in ("place", "country", "capital"):
@@ -280,9 +345,16 @@ class _Recogniser:
                 e = min(people, key=lambda x: self.distance_in_office(x.name))
             terms = self.kb.officials_named(e.name) or []
             term = self.kb.term_on(terms, self.when)
-            return _Mention(s, end, "person", e.name, term.country if term else e.country,
-                            term.sector if term else e.sector, role=term.role if term else None,
-                            surname_only=e.kind == "surname")
+            return _Mention(
+                s,
+                end,
+                "person",
+                e.name,
+                term.country if term else e.country,
+                term.sector if term else e.sector,
+                role=term.role if term else None,
+                surname_only=e.kind == "surname",
+            )
         if e.kind == "country":
             return _Mention(s, end, "country", e.name, e.country)
         if e.kind == "demonym":
@@ -341,7 +413,11 @@ class _Recogniser:
             return False
         if end - s == 1 and doc[s].is_stop:
             return False
-        if e.population < MIN_BARE_PLACE_POPULATION and (e.place_kind or "city") in ("city", "town", "village"):
+        if e.population < MIN_BARE_PLACE_POPULATION and (e.place_kind or "city") in (
+            "city",
+            "town",
+            "village",
+        ):
             return False
         if self.is_place_context(s):
             return True
@@ -351,8 +427,11 @@ class _Recogniser:
 
     def from_entity(self, c: _Cand, kb_cands: dict[tuple[int, int], _Cand]) -> _Mention | None:
         """A name only spaCy found; known words inside it may still give its country and sector."""
-        text = self.doc[c.start:c.end].text
+        text = self.doc[c.start : c.end].text
         label = c.label
+        title = self.role_ends.get(c.start)
+        if label in ("ORG", "GPE") and title is not None and title.kind == "title" and c.end - c.start <= 3:
+            label = "PERSON"  # "Russian diplomat Ivan Petrov", whatever spaCy's label
         if label == "PERSON":
             return _Mention(c.start, c.end, "person", text, None, known=False)
         if label == "NORP":
@@ -361,8 +440,12 @@ class _Recogniser:
         sector = None
         for k in range(c.start, c.end):
             cand = self.kb_starts.get(k)
-            if country is None and cand is not None and cand.end <= c.end \
-                    and cand.entries[0].kind in ("country", "demonym", "place", "capital"):
+            if (
+                country is None
+                and cand is not None
+                and cand.end <= c.end
+                and cand.entries[0].kind in ("country", "demonym", "place", "capital")
+            ):
                 country = cand.entries[0].country
             hit = self.roles.get(k)
             if sector is None and hit is not None and hit[0] <= c.end:
@@ -375,7 +458,9 @@ class _Recogniser:
 
     # --- step 3: titles ----------------------------------------------------------------
 
-    def title_of(self, m: _Mention, by_end: dict[int, _Mention], roles: dict[int, tuple[int, RoleEntry]]) -> None:
+    def title_of(
+        self, m: _Mention, by_end: dict[int, _Mention], roles: dict[int, tuple[int, RoleEntry]]
+    ) -> None:
         """Read the title before a person's name; fill in what the name alone does not say."""
         lowers, role_words = self.lowers, self.gaz.role_words
         j = m.start - 1
@@ -402,7 +487,12 @@ class _Recogniser:
         role: RoleEntry | None = None
         for k in range(title_start, m.start):
             hit = roles.get(k)
-            if hit and hit[0] <= m.start and hit[1].kind != "group" and (role is None or len(hit[1].term) > len(role.term)):
+            if (
+                hit
+                and hit[0] <= m.start
+                and hit[1].kind != "group"
+                and (role is None or len(hit[1].term) > len(role.term))
+            ):
                 role = hit[1]
         if not m.known:
             m.country = m.country or country
@@ -417,7 +507,7 @@ class _Recogniser:
                     d.kind = "_drop"
 
     def apposition(self, m: _Mention, roles: dict[int, tuple[int, RoleEntry]]) -> None:
-        """"Ivan Petrov, Russia's deputy foreign minister, ...": a title after the name."""
+        """ "Ivan Petrov, Russia's deputy foreign minister, ...": a title after the name."""
         j = m.end
         lowers = self.lowers
         if j + 2 >= len(lowers) or lowers[j] != ",":
@@ -448,6 +538,7 @@ class _Recogniser:
         self.kb_starts = {c.start: c for c in kb_cands.values()}
         self.kb_ends = {c.end: c for c in kb_cands.values()}
         roles = self.roles = self.role_matches()
+        self.role_ends = {end: role for end, role in roles.values()}
         mentions: list[_Mention] = []
         covered = [False] * len(self.lowers)
         for c in chosen:
@@ -472,8 +563,9 @@ class _Recogniser:
                 full = people.get(self.lowers[m.start])
                 if full is not None:
                     _copy_actor(m, full)
-            elif m.end - m.start == 1 and (m.kind in ("place", "country", "metonym")
-                                           or (m.kind == "organisation" and not m.known)):
+            elif m.end - m.start == 1 and (
+                m.kind in ("place", "country", "metonym") or (m.kind == "organisation" and not m.known)
+            ):
                 # A surname of someone named earlier beats a place of that name ("Jordan").
                 full = people.get(self.lowers[m.start])
                 if full is not None:
@@ -495,8 +587,9 @@ class _Recogniser:
         self.resolve_references(mentions)
         return [self.to_record(m) for m in mentions]
 
-    def groups_and_roles(self, roles: dict[int, tuple[int, RoleEntry]], covered: list[bool],
-                         mentions: list[_Mention]) -> list[_Mention]:
+    def groups_and_roles(
+        self, roles: dict[int, tuple[int, RoleEntry]], covered: list[bool], mentions: list[_Mention]
+    ) -> list[_Mention]:
         out: list[_Mention] = []
         by_end = {m.end: m for m in mentions}
         lowers, doc = self.lowers, self.doc
@@ -506,28 +599,99 @@ class _Recogniser:
             if role.kind == "group":
                 out.append(_Mention(start, end, "group", None, None, role.sector, role="group:" + role.term))
                 continue
-            # A title right before a name is part of that person, not a reference.
+            # A title right before a name is part of that person, not a reference; a name
+            # spaCy missed after a title ("Foreign Minister Wang Yi") is still a person.
             if end < len(doc) and (covered[end] or doc[end].pos_ == "PROPN"):
+                if not covered[end] and role.kind == "title":
+                    person = self.name_after_title(end, covered)
+                    if person is not None:
+                        person.sector = role.sector
+                        person.titles.append(role.canonical_role or role.term)
+                        person.role = person.titles[-1]
+                        prev = by_end.get(start)
+                        if prev is not None and prev.kind in ("demonym", "country"):
+                            person.country = prev.country
+                            if prev.kind == "demonym":
+                                prev.kind = "_drop"
+                        out.append(person)
                 continue
             # "the minister", "the Iranian minister", "the US president", "Iran's foreign minister".
             s = start
             prev = by_end.get(s)
-            if prev is not None and prev.kind in ("demonym", "country") and s > prev.start \
-                    and prev.start > 0 and lowers[prev.start - 1] == "the":
+            if (
+                prev is not None
+                and prev.kind in ("demonym", "country")
+                and s > prev.start
+                and prev.start > 0
+                and lowers[prev.start - 1] == "the"
+            ):
                 prev.kind = "_drop"
-                out.append(_Mention(prev.start - 1, end, "role", None, prev.country, role.sector,
-                                    role=role.canonical_role or role.term, known=False))
+                out.append(
+                    _Mention(
+                        prev.start - 1,
+                        end,
+                        "role",
+                        None,
+                        prev.country,
+                        role.sector,
+                        role=role.canonical_role or role.term,
+                        known=False,
+                    )
+                )
             elif s > 0 and lowers[s - 1] == "the":
-                out.append(_Mention(s - 1, end, "role", None, None, role.sector,
-                                    role=role.canonical_role or role.term, known=False))
-            elif s > 1 and lowers[s - 1] in POSSESSIVE and by_end.get(s - 1) is not None \
-                    and by_end[s - 1].kind == "country":
-                out.append(_Mention(s, end, "role", None, by_end[s - 1].country, role.sector,
-                                    role=role.canonical_role or role.term, known=False))
+                out.append(
+                    _Mention(
+                        s - 1,
+                        end,
+                        "role",
+                        None,
+                        None,
+                        role.sector,
+                        role=role.canonical_role or role.term,
+                        known=False,
+                    )
+                )
+            elif (
+                s > 1
+                and lowers[s - 1] in POSSESSIVE
+                and by_end.get(s - 1) is not None
+                and by_end[s - 1].kind == "country"
+            ):
+                out.append(
+                    _Mention(
+                        s,
+                        end,
+                        "role",
+                        None,
+                        by_end[s - 1].country,
+                        role.sector,
+                        role=role.canonical_role or role.term,
+                        known=False,
+                    )
+                )
         for m in out:
             for k in range(m.start, m.end):
                 covered[k] = True
         return out
+
+    def name_after_title(self, start: int, covered: list[bool]) -> _Mention | None:
+        """Up to four capitalised proper nouns after a title, as an unknown person."""
+        doc, end = self.doc, start
+        while (
+            end < len(doc)
+            and end - start < 4
+            and not covered[end]
+            and doc[end].pos_ == "PROPN"
+            and self.texts[end][:1].isupper()
+            and not self.texts[end].isupper()
+            and self.lowers[end] not in self.gaz.role_words
+        ):
+            end += 1
+        if end == start:
+            return None
+        for k in range(start, end):
+            covered[k] = True
+        return _Mention(start, end, "person", doc[start:end].text, None, known=False)
 
     def merge_groups(self, mentions: list[_Mention]) -> list[_Mention]:
         """The word before a group noun gives the group its country.
@@ -546,7 +710,11 @@ class _Recogniser:
                 if adjacent and prev.kind == "demonym":
                     out.pop()
                     m.start = prev.start
-                if adjacent and prev.kind in ("demonym", "country", "metonym", "organisation") and prev.country:
+                if (
+                    adjacent
+                    and prev.kind in ("demonym", "country", "metonym", "organisation")
+                    and prev.country
+                ):
                     m.country = prev.country
                     m.name = self.kb.country_name(prev.country) if prev.kind != "organisation" else prev.name
             if m.role and m.role.startswith("group:"):
@@ -555,8 +723,11 @@ class _Recogniser:
         return out
 
     def pronouns(self, covered: list[bool]) -> list[_Mention]:
-        return [_Mention(i, i + 1, "pronoun", None, None, known=False)
-                for i, low in enumerate(self.lowers) if low in PRONOUNS and not covered[i]]
+        return [
+            _Mention(i, i + 1, "pronoun", None, None, known=False)
+            for i, low in enumerate(self.lowers)
+            if low in PRONOUNS and not covered[i]
+        ]
 
     def resolve_references(self, mentions: list[_Mention]) -> None:
         """Pronouns and role references → the nearest fitting person before them."""
@@ -643,9 +814,17 @@ class _Recogniser:
         start = doc[m.start].idx
         last = doc[m.end - 1]
         end = last.idx + len(last.text)
-        text = doc[m.start:m.end].text
-        return ActorMention(text=text, start=start, end=end, name=m.name or (text if m.kind not in ("pronoun", "role", "group") else None),
-                            country=m.country, sector=m.sector, kind=m.kind, actor_id=m.actor_id)
+        text = doc[m.start : m.end].text
+        return ActorMention(
+            text=text,
+            start=start,
+            end=end,
+            name=m.name or (text if m.kind not in ("pronoun", "role", "group") else None),
+            country=m.country,
+            sector=m.sector,
+            kind=m.kind,
+            actor_id=m.actor_id,
+        )
 
 
 def _copy_actor(m: _Mention, source: _Mention) -> None:

@@ -20,8 +20,16 @@ if TYPE_CHECKING:
     from communique.knowledge import KnowledgeBase
 
 # Ranks: which reading of an ambiguous name wins (lower first).
-RANK = {"person": 0, "organisation": 1, "country": 2, "seat": 2, "capital": 3, "demonym": 4,
-        "surname": 5, "place": 6}
+RANK = {
+    "person": 0,
+    "organisation": 1,
+    "country": 2,
+    "seat": 2,
+    "capital": 3,
+    "demonym": 4,
+    "surname": 5,
+    "place": 6,
+}
 
 # Letters joined by hyphens: spaCy's infix rule splits "Mazar-i-Sharif" at each hyphen.
 _HYPHEN_SPLIT = re.compile(r"(-)| ")
@@ -131,7 +139,12 @@ def tokenize_names(names: Iterable[str]) -> dict[str, tuple[str, ...]]:
         bare = name.replace(" ", "")
         if bare.isalpha():
             out[name] = tuple(name.split(" "))
-        elif bare.replace("-", "").isalpha() and "--" not in name and not name.startswith("-") and not name.endswith("-"):
+        elif (
+            bare.replace("-", "").isalpha()
+            and "--" not in name
+            and not name.startswith("-")
+            and not name.endswith("-")
+        ):
             out[name] = tuple(t for t in _HYPHEN_SPLIT.split(name) if t)
         else:
             hard.append(name)

@@ -68,6 +68,8 @@ def _scan_paragraph(
         ch, width = text[i], 1
         if double and ch == "'" and text.startswith("''", i):
             ch, width = '"', 2  # two apostrophes stand for a straight double mark in some archives
+        elif double and ch == "’" and open_at is not None and not inner and text.startswith("’’", i):
+            ch, width = "”", 2  # two closing single marks used as a closing double mark
         if open_at is None:
             # a straight single mark after a letter is an apostrophe, never an opening
             apostrophe = ch == "'" and i > lo and text[i - 1].isalnum()

@@ -126,8 +126,11 @@ def dyad_pairs(a: str, b: str, directed: bool) -> list[tuple[str, str]]:
 def dyad_events(store: Store | EventIndex, a: str, b: str, *, directed: bool = False,
                 since: date | None = None, until: date | None = None) -> list[_Event]:
     """The dated events of a dyad, oldest first (each once, whatever its direction)."""
+    a, b = check_country(a), check_country(b)
+    if a == b:
+        raise ValueError(f"a dyad needs two different countries, got {a} twice")
     index = event_index(store)
-    cond, params = pair_condition(dyad_pairs(check_country(a), check_country(b), directed))
+    cond, params = pair_condition(dyad_pairs(a, b, directed))
     sql = ("SELECT event_id, day, category, quad_class, goldstein, n_reports FROM ev "  # noqa: S608
            f"WHERE day IS NOT NULL AND happened AND {cond}")
     if since is not None:

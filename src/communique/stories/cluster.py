@@ -305,7 +305,7 @@ class StoryClusterer:
         actor_counts = Counter(cluster.actors)
         return Story(
             story_id=cluster.story_id,
-            title=central.title or central.lead,
+            title=central.title or central.lead or central.article_id,
             start=date.fromordinal(cluster.first_day).isoformat() if cluster.first_day else None,
             end=date.fromordinal(cluster.last_day).isoformat() if cluster.last_day else None,
             articles=list(cluster.members),

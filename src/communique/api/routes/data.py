@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
 
 from communique.api.models import ErrorModel, EventSourceModel, PageModel
 from communique.api.respond import (
+    Day,
     Format,
     FormatQuery,
     LimitQuery,
@@ -40,8 +39,8 @@ def _page_response(page: Page, fmt: Format, name: str) -> Response:
 @router.get("/articles", responses=alternatives(PageModel), response_model=None)
 def articles(
     source: str | None = Query(None, max_length=500, description="Source host or name."),
-    since: date | None = Query(None, description="Published on or after (YYYY-MM-DD)."),
-    until: date | None = Query(None, description="Published on or before (YYYY-MM-DD)."),
+    since: Day | None = Query(None, description="Published on or after (YYYY-MM-DD)."),
+    until: Day | None = Query(None, description="Published on or before (YYYY-MM-DD)."),
     text: str | None = TextQuery,
     limit: int = LimitQuery,
     offset: int = OffsetQuery,
@@ -68,8 +67,8 @@ def events(
     actor: str | None = Query(None, max_length=200, description="Actor country code or name."),
     recipient: str | None = Query(None, max_length=200, description="Recipient country code or name."),
     category: str | None = Query(None, max_length=40, description="PLOVER category, e.g. CONSULT."),
-    since: date | None = Query(None, description="On or after (YYYY-MM-DD)."),
-    until: date | None = Query(None, description="On or before (YYYY-MM-DD)."),
+    since: Day | None = Query(None, description="On or after (YYYY-MM-DD)."),
+    until: Day | None = Query(None, description="On or before (YYYY-MM-DD)."),
     text: str | None = TextQuery,
     article_id: str | None = Query(None, max_length=512),
     limit: int = LimitQuery,

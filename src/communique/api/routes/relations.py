@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import Enum
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from communique.api.models import CellModel, DyadSeriesModel, ErrorModel, NetworkModel, TrendModel
-from communique.api.respond import Format, FormatQuery, alternatives, json_response, table_response
+from communique.api.respond import Day, Format, FormatQuery, alternatives, json_response, table_response
 from communique.api.state import ApiState, api_state
 from communique.relations.drilldown import cell_events
 from communique.relations.network import alignment_network, export_network, network_json
@@ -49,8 +49,8 @@ def dyad(
     freq: Freq = Query(Freq.month),
     directed: bool = Query(False, description="Only events with a as actor and b as recipient."),
     measure: Measure = Query(Measure.events, description="Count events, or their reports."),
-    since: date | None = Query(None),
-    until: date | None = Query(None),
+    since: Day | None = Query(None),
+    until: Day | None = Query(None),
     include_events: bool = Query(False, description="List each cell's event ids (drill-down)."),
     format: Format = FormatQuery,
     state: ApiState = Depends(api_state),
@@ -68,9 +68,9 @@ def dyad(
 
 @router.get("/dyad/{a}/{b}/cell", response_model=CellModel, responses=ERRORS)
 def dyad_cell(
+    day: Annotated[Day, Query(description="Any day of the period.")],
     a: str = CountryA,
     b: str = CountryB,
-    day: date = Query(..., description="Any day of the period."),
     freq: Freq = Query(Freq.month),
     directed: bool = Query(False),
     cell: str = Query("all", max_length=40, description="all, a quad class name or a PLOVER category."),
@@ -90,7 +90,7 @@ def dyad_trends(
     freq: Freq = Query(Freq.quarter),
     directed: bool = Query(False),
     baseline: int = Query(4, ge=1, le=24, description="Periods before the last one to compare with."),
-    until: date | None = Query(None, description="End of the last period (default: the last covered day)."),
+    until: Day | None = Query(None, description="End of the last period (default: the last covered day)."),
     state: ApiState = Depends(api_state),
 ) -> Response:
     """Significant changes of the dyad in its last period, each with the test that supports it."""
@@ -105,8 +105,8 @@ def dyad_trends(
                **ERRORS},
 )
 def network(
-    since: date | None = Query(None),
-    until: date | None = Query(None),
+    since: Day | None = Query(None),
+    until: Day | None = Query(None),
     format: NetworkFormat = Query(NetworkFormat.json, description="json (with event ids), gexf or graphml."),
     state: ApiState = Depends(api_state),
 ) -> Response:

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from communique.api.models import ErrorModel, PageModel
 from communique.api.respond import (
+    Day,
     Format,
     FormatQuery,
     LimitQuery,
@@ -41,7 +42,7 @@ def _stories(state: ApiState, since: date | None) -> list[Story]:
 
 @router.get("/stories", responses=alternatives(PageModel), response_model=None)
 def stories(
-    since: date | None = Query(None, description="Stories running on or after this day."),
+    since: Day | None = Query(None, description="Stories running on or after this day."),
     limit: int = LimitQuery,
     offset: int = OffsetQuery,
     format: Format = FormatQuery,
