@@ -22,6 +22,8 @@ from urllib.parse import quote, urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "iran_russia_talks.txt"
+# Day offsets from 2024-01-01 of August 2024: a month with no articles, drawn as "no coverage".
+AUGUST_2024 = (213, 244)
 ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -37,7 +39,7 @@ def build_demo_store(root: Path) -> tuple[str, str]:
     title = text.splitlines()[0].strip()
     analysis = Pipeline().analyze(Article(article_id=article_id, text=text, title=title, published="2025-04-18",
                                           url="https://example.org/iran-russia-talks", site="example.org"))
-    store, _ = build_store(root, [*synthetic_analyses(1800, days=540), analysis])
+    store, _ = build_store(root, [*synthetic_analyses(1800, days=540, gap=AUGUST_2024), analysis])
     store.close()
     return article_id, analysis.events[0].event_id if analysis.events else ""
 
@@ -72,13 +74,19 @@ def main() -> int:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=chromium, args=ARGS)
                 page = browser.new_page(viewport={"width": 1280, "height": 1000}, device_scale_factor=1)
+
+                def goto(path: str) -> None:
+                    response = page.goto(base + path)
+                    if response is None or response.status != 200:
+                        raise SystemExit(f"screenshots: {path} answered {response.status if response else 'nothing'}")
+
                 # The dyad page with one month selected, so the drill-down list shows too.
-                page.goto(f"{base}/dyad/IRN/RUS?period=2025-03#drill")
+                goto("/dyad/IRN/RUS?period=2025-03#drill")
                 page.evaluate("window.scrollTo(0, 0)")
                 page.screenshot(path=str(args.out / "dyad.png"))
-                page.goto(f"{base}/network?since=2025-01-01&until=2025-03-31")
+                goto("/network?since=2025-01-01&until=2025-03-31&min_events=3")
                 page.screenshot(path=str(args.out / "network.png"))
-                page.goto(f"{base}/article/{quote(article_id)}?{urlencode({'event': event_id})}")
+                goto(f"/article/{quote(article_id)}?{urlencode({'event': event_id})}")
                 page.evaluate("window.scrollTo(0, 0)")
                 page.screenshot(path=str(args.out / "article.png"))
                 browser.close()

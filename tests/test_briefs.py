@@ -189,3 +189,14 @@ def test_story_statements_give_each_side_before_a_second_speaker_of_one_side() -
     found = statements([analysis], max_speakers=2)
     assert [s.name for s in found] == ["Ali Rezaei", "Ivan Petrov"]
     assert all(text[s.span[0] : s.span[1]] == s.quote for s in found)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="abc ,.;—()ABC\n", min_size=1, max_size=200), st.integers(0, 60))
+def test_trimmed_pieces_stay_inside_their_sentence(text: str, max_words: int) -> None:
+    for unit in split_units(text):
+        pieces = trim_sentence(text, unit.span, max_words)
+        assert pieces
+        for s, e in pieces:
+            assert unit.start <= s < e <= unit.end
+        assert [p[0] for p in pieces] == sorted(p[0] for p in pieces)

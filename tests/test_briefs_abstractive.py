@@ -106,3 +106,19 @@ def test_loopback_endpoint_needs_allow_private(server: str) -> None:
         Rephraser(server, "local-model", Settings.load())
     with pytest.raises(UsageError, match="http"):
         Rephraser("file:///etc/passwd", "m", LOOPBACK_OK)
+
+
+def test_cli_rephrasing_with_a_local_server(server: str) -> None:
+    from typer.testing import CliRunner
+
+    from communique.cli import app
+
+    _Handler.mode = "shorten"
+    args = ["brief", str(FIXTURES / "ankara_grain_talks.txt"), "--format", "json",
+            "--rephrase-url", server, "--rephrase-model", "local-model"]
+    refused = CliRunner().invoke(app, args)
+    # (``communique``'s entry point turns this error into a one-line message and exit code 2)
+    assert isinstance(refused.exception, UsageError) and "--allow-private" in str(refused.exception)
+    result = CliRunner().invoke(app, [*args, "--allow-private"])
+    assert result.exit_code == 0, result.output
+    assert "lede" in json.loads(result.stdout)["rephrased"]

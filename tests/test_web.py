@@ -118,6 +118,7 @@ def test_dyad_page_draws_gap_as_missing_and_drills_down(client):
     assert 'data-period="2024-03"' in page and "2024-03: no coverage in the store (not zero)" in page
     assert 'class="point" data-period="2024-03"' not in page
     assert 'class="point" data-period="2024-04"' in page
+    assert page.count('class="net-line"') == 2  # the line breaks at the gap instead of bridging it
     drill = client.get("/dyad/IRN/RUS", params={"period": "2024-04"}).text
     assert "2024-04: 2 events" in drill
     assert "Iran imposed sanctions on Russia." in drill and 'href="/event/wire/apr-1%23e0"' in drill

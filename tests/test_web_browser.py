@@ -117,9 +117,10 @@ def test_click_from_a_chart_point_down_to_the_sentence(page, base_url):
     assert page.inner_text("#sentence") == "Russia threatened Iran."
     page.locator("a.article-link").click()
     page.wait_for_url("**/article/wire/feb-1**")
-    focused = page.locator("#focus")
-    assert focused.inner_text() == "Russia threatened Iran."
-    assert "focus" in (focused.get_attribute("class") or "")
+    # The event's span (its sentence in the article text) is highlighted and scrolled to.
+    assert "focus" in (page.locator("#focus").get_attribute("class") or "")
+    assert "".join(page.locator("#article-text .focus").all_inner_texts()) == "Russia threatened Iran"
+    assert page.locator("#focus").is_visible()
 
 
 def test_click_a_bar_lists_only_its_cell(page, base_url):

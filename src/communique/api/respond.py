@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
 from fastapi import Query
@@ -13,6 +14,10 @@ from fastapi.responses import Response
 from pydantic import BeforeValidator
 
 from communique.cli.output import csv_text
+
+if TYPE_CHECKING:
+    from communique.api.state import ApiState
+    from communique.relations.index import EventIndex
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 50
@@ -75,3 +80,16 @@ def alternatives(json_schema_ref: type | None = None) -> dict[int | str, dict[st
         ok["model"] = json_schema_ref
     return {200: ok, 400: {"model": ErrorModel, "description": "Bad parameter."},
             404: {"model": ErrorModel, "description": "Not found."}}
+
+
+def remembered(state: ApiState, key: tuple[Any, ...], build: Callable[[EventIndex], Response]) -> Response:
+    """The response ``build`` makes, remembered for the current store state (responses of a store
+    state never change, and the dashboard and clients ask the same questions again and again)."""
+
+    def compute(index: EventIndex) -> tuple[bytes, str | None, dict[str, str]]:
+        made = build(index)
+        extra = {k: v for k, v in made.headers.items() if k == "content-disposition"}
+        return bytes(made.body), made.media_type, extra
+
+    body, media_type, headers = state.memo(key, compute)
+    return Response(body, media_type=media_type, headers=headers)

@@ -16,7 +16,7 @@ from communique.relations.index import EventIndex, event_index
 from communique.store import Store, open_store
 
 T = TypeVar("T")
-_MEMO_SIZE = 64
+_MEMO_SIZE = 512
 
 
 class ApiState:

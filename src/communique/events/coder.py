@@ -47,6 +47,8 @@ _PLACE_KINDS = frozenset({"place", "country", "metonym"})
 _COOPERATIVE = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
 # Categories whose events without a named target are domestic (target: the actor's own country).
 _DOMESTIC_DEFAULT = frozenset({"PROTEST", "COERCE", "CONCEDE", "RETREAT", "MOBILIZE", "REJECT", "THREATEN", "REQUEST", "AGREE"})
+# Prepositions that introduce a noun's own arguments (searched for a recipient inside an object).
+_ARGUMENT_PREPS = frozenset({"of", "by", "for", "with", "from", "to", "against", "on", "toward", "towards", "into"})
 # Nouns that carry a nominal event named by their compound ("mediation effort", "peace process").
 _CARRIER_NOUNS = frozenset({"effort", "process", "mission", "campaign", "operation", "initiative", "bid", "drive"})
 # Plural back-references to the two sides of the article's latest bilateral event.
@@ -260,7 +262,7 @@ class EventCoder:
             if not recipients and len(actors) > 1:
                 recipients = actors[1:]
                 actors = actors[:1]
-            elif not recipients and len(actors) == 1:
+            elif not recipients and len(actors) == 1 and not _names_other_side(trig):
                 partner = state.partner_of(actors[0].actor)
                 if partner is not None:
                     recipients = [_Actor(partner, False)]
@@ -572,15 +574,19 @@ class _DocState:
 
     def actor_inside(self, tok: Token, exclude: frozenset[str | None] = frozenset()) -> _Actor | None:
         """The first actor with a country named inside the phrase of ``tok`` (not in its clauses)."""
-        stack = list(reversed(list(tok.children)))
+        stack = [(c, 1) for c in reversed(list(tok.children))]
         while stack:
-            t = stack.pop()
+            t, depth = stack.pop()
             if t.dep_ in ("relcl", "acl", "advcl", "ccomp") and t.pos_ in ("VERB", "AUX"):
+                continue
+            # Only the phrase's own arguments: "demands of X", "calls by X", "a program for X"; not
+            # circumstances ("amid its standoff with X") or deeply nested phrases.
+            if t.dep_ == "prep" and t.lower_ not in _ARGUMENT_PREPS or depth > 4:
                 continue
             m = self.by_token.get(t.i)
             if m is not None and m.country and m.kind != "pronoun" and m.country not in exclude:
                 return _Actor(self.event_actor(m), False)
-            stack.extend(reversed(list(t.children)))
+            stack.extend((c, depth + 1) for c in reversed(list(t.children)))
         return None
 
     def names_actor(self, tok: Token) -> bool:
@@ -603,15 +609,10 @@ class _DocState:
         return None
 
     def partner_of(self, actor: EventActor) -> EventActor | None:
-        """The other side of the nearest earlier pair of countries (for "a treaty was finalised")."""
-        if actor.start is None:
-            return None
-        countries: list[ActorMention] = []
-        for m in reversed(self.mentions):
-            if m.start >= actor.start or not m.country or m.kind == "pronoun":
-                continue
-            if m.country != actor.country and all(c.country != m.country for c in countries):
-                return self.event_actor(m)
+        """The other side of the latest bilateral event of ``actor``'s country ("a treaty was finalised")."""
+        for pair in reversed(self.pairs):
+            if any(a.country == actor.country for a in pair):
+                return next((a for a in pair if a.country != actor.country), None)
         return None
 
     def resolve(self, tok: Token) -> list[_Actor]:
@@ -795,6 +796,13 @@ def _obligation_reporter(tok: Token, governor: Token | None) -> Token | None:
     if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in _REPORTING:
         return next((c for c in clause.head.children if c.dep_ in _SUBJ), None)
     return None
+
+
+def _names_other_side(trig: _Trigger) -> bool:
+    """Whether the trigger has a phrase for its other side, even one naming no actor ("ties with powers")."""
+    heads = [trig.token] + ([trig.match.obj] if trig.match.obj is not None else [])
+    return any(c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and c.lower_ in trig.match.entry.preps)
+               for h in heads for c in h.children if c.i != getattr(trig.match.obj, "i", -1))
 
 
 def _subordinate(tok: Token) -> bool:

@@ -10,6 +10,9 @@ columns aggregates need already derived:
 - ``actor_countries`` / ``recipient_countries``: distinct country codes of each side;
 - ``actor_names``: lower-cased actor names and texts (for the events filter).
 
+and, for dyads, ``pairs``: one row per (actor country, recipient country) of each dated event
+that happened, sorted by the pair.
+
 Aggregates count only events that *happened* (column ``happened``): negated events and future or
 hypothetical ones are left out, as in the store's dyad history for briefs.
 
@@ -85,6 +88,10 @@ class EventIndex:
     covered_days: frozenset[date]
     key: tuple[int, int]
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _local: threading.local = field(default_factory=threading.local, repr=False)
+    _day_totals: dict[date, tuple[int, int]] | None = field(default=None, repr=False)
+    # Memoised per-period figures (period starts covered, totals), by period length.
+    derived: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, store: Store) -> EventIndex:
@@ -113,26 +120,44 @@ class EventIndex:
     @classmethod
     def _from_snapshot(cls, events: pa.Table, covered: frozenset[date], store: Store | None,
                        key: tuple[int, int]) -> EventIndex:
-        con = duckdb.connect(":memory:")
+        # One thread per query: requests run many queries at once, and each query is small.
+        con = duckdb.connect(":memory:", config={"threads": 1})
         con.register("_snapshot", events)
         con.execute("CREATE TABLE ev AS SELECT * FROM _snapshot ORDER BY day NULLS LAST, event_id")
         con.unregister("_snapshot")
         con.execute("CREATE TABLE day_totals AS SELECT day, count(*) AS events, sum(n_reports) AS reports "
                     "FROM ev WHERE day IS NOT NULL AND happened GROUP BY day")
+        # One row per (actor country, recipient country) of each dated event that happened, sorted
+        # so a dyad's rows are one contiguous stretch (DuckDB skips the rest by min/max per block).
+        con.execute(
+            "CREATE TABLE pairs AS SELECT a.actor, r.recipient, event_id, day, category, quad_class, goldstein, "
+            "n_reports FROM ev, unnest(actor_countries) AS a(actor), unnest(recipient_countries) AS r(recipient) "
+            "WHERE day IS NOT NULL AND happened AND a.actor <> r.recipient ORDER BY actor, recipient, day, event_id"
+        )
         return cls(store=store, con=con, covered_days=covered, key=key)
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor on the snapshot for one query (safe to use from several threads at once)."""
+        """A cursor on the snapshot for the calling thread (a connection is not thread-safe; one
+        cursor per thread is, and is kept for the thread's later queries: making one costs more
+        than a small query)."""
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            with self._lock:
+                cur = self.con.cursor()
+            self._local.cursor = cur
+        yield cur
+
+    def day_totals(self) -> dict[date, tuple[int, int]]:
+        """Events and reports that happened, per day (the denominators of shares), computed once."""
         with self._lock:
-            cur = self.con.cursor()
-        try:
-            yield cur
-        finally:
-            cur.close()
+            if self._day_totals is None:
+                self._day_totals = {d: (int(n), int(r or 0)) for d, n, r in
+                                    self.con.execute("SELECT day, events, reports FROM day_totals").fetchall()}
+            return self._day_totals
 
     def query(self, sql: str, params: list[Any] | None = None) -> pa.Table:
-        """Run SQL over the snapshot (table ``ev``, ``day_totals``); the result as Arrow."""
+        """Run SQL over the snapshot (tables ``ev``, ``day_totals``, ``pairs``); the result as Arrow."""
         with self.cursor() as cur:
             rel = cur.sql(sql, params=params) if params else cur.sql(sql)
             # DuckDB renamed ``arrow`` to ``to_arrow_table`` in 2.0.

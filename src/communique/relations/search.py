@@ -41,7 +41,7 @@ class Page:
 class EventFilter:
     """Which events to list; every field is optional and they combine with AND."""
 
-    actor: str | None = None  # country code, or actor name (case-insensitive, whole name)
+    actor: str | None = None  # country code, or else actor name (case-insensitive, whole name)
     recipient: str | None = None
     category: str | None = None  # PLOVER category
     since: date | None = None
@@ -55,8 +55,20 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _side(column: str, names: str, value: str) -> tuple[str, list[Any]]:
-    return (f"(list_contains({column}, upper(?)) OR list_contains({names}, lower(?)))", [value, value])
+def _side(index: EventIndex, column: str, names: str, value: str) -> tuple[str, list[Any]]:
+    # A country code the snapshot knows is matched on codes only (much cheaper than names).
+    if value.upper() in _countries(index):
+        return f"list_contains({column}, ?)", [value.upper()]
+    return f"list_contains({names}, lower(?))", [value]
+
+
+def _countries(index: EventIndex) -> frozenset[str]:
+    key = ("countries", "")
+    if key not in index.derived:
+        rows = index.rows("SELECT DISTINCT unnest(list_concat(actor_countries, recipient_countries)) FROM ev")
+        index.derived[key] = frozenset(r[0] for r in rows if r[0])
+    found: frozenset[str] = index.derived[key]
+    return found
 
 
 def search_events(store: Store | EventIndex, flt: EventFilter, limit: int = 50, offset: int = 0) -> Page:
@@ -65,11 +77,11 @@ def search_events(store: Store | EventIndex, flt: EventFilter, limit: int = 50, 
     where: list[str] = ["true"]
     params: list[Any] = []
     if flt.actor:
-        clause, p = _side("actor_countries", "actor_names", flt.actor)
+        clause, p = _side(index, "actor_countries", "actor_names", flt.actor)
         where.append(clause)
         params += p
     if flt.recipient:
-        clause, p = _side("recipient_countries", "recipient_names", flt.recipient)
+        clause, p = _side(index, "recipient_countries", "recipient_names", flt.recipient)
         where.append(clause)
         params += p
     if flt.category:
@@ -88,7 +100,14 @@ def search_events(store: Store | EventIndex, flt: EventFilter, limit: int = 50, 
         where.append("article_id = ?")
         params.append(flt.article_id)
     cond = " AND ".join(where)
-    total = int(index.rows(f"SELECT count(*) FROM ev WHERE {cond}", params)[0][0])  # noqa: S608
+    # Pages of one listing share its total: count once per filter and snapshot.
+    key = ("events-total", cond + repr(params))
+    total = index.derived.get(key)
+    if total is None:
+        total = int(index.rows(f"SELECT count(*) FROM ev WHERE {cond}", params)[0][0])  # noqa: S608
+        if len(index.derived) > 4096:
+            index.derived.clear()
+        index.derived[key] = total
     cols = ", ".join(EVENT_COLUMNS)
     rows = index.query(
         f"SELECT {cols} FROM ev WHERE {cond} ORDER BY day DESC NULLS LAST, event_id "  # noqa: S608

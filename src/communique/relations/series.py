@@ -110,12 +110,25 @@ def check_country(code: str) -> str:
 
 
 def pair_condition(pairs: Iterable[tuple[str, str]]) -> tuple[str, list[Any]]:
-    """SQL (over the snapshot's ``ev``) matching events of any (actor, recipient) pair."""
+    """SQL (over the snapshot's ``pairs``) matching rows of any (actor, recipient) pair."""
     clauses, params = [], []
     for src, dst in pairs:
-        clauses.append("(list_contains(actor_countries, ?) AND list_contains(recipient_countries, ?))")
+        clauses.append("(actor = ? AND recipient = ?)")
         params += [src, dst]
     return "(" + " OR ".join(clauses) + ")", params
+
+
+def _dyad_rows(cond: str, since: date | None, until: date | None, params: list[Any]) -> str:
+    """SQL of a dyad's events, each once (an event naming both directions has two pair rows)."""
+    sql = ("SELECT DISTINCT event_id, day, category, quad_class, goldstein, n_reports FROM pairs "  # noqa: S608
+           f"WHERE {cond}")
+    if since is not None:
+        sql += " AND day >= ?"
+        params.append(since)
+    if until is not None:
+        sql += " AND day <= ?"
+        params.append(until)
+    return sql
 
 
 def dyad_pairs(a: str, b: str, directed: bool) -> list[tuple[str, str]]:
@@ -131,26 +144,61 @@ def dyad_events(store: Store | EventIndex, a: str, b: str, *, directed: bool = F
         raise ValueError(f"a dyad needs two different countries, got {a} twice")
     index = event_index(store)
     cond, params = pair_condition(dyad_pairs(a, b, directed))
-    sql = ("SELECT event_id, day, category, quad_class, goldstein, n_reports FROM ev "  # noqa: S608
-           f"WHERE day IS NOT NULL AND happened AND {cond}")
-    if since is not None:
-        sql += " AND day >= ?"
-        params.append(since)
-    if until is not None:
-        sql += " AND day <= ?"
-        params.append(until)
-    sql += " ORDER BY day, event_id"
+    sql = _dyad_rows(cond, since, until, params) + " ORDER BY day, event_id"
     return [_Event(r[0], r[1], r[2] or "", int(r[3] or 0), float(r[4] or 0.0), int(r[5] or 1))
             for r in index.rows(sql, params)]
 
 
 def _totals(index: EventIndex, freq: Freq) -> dict[date, tuple[int, int]]:
-    totals: dict[date, tuple[int, int]] = {}
-    for day, n, reports in index.rows("SELECT day, events, reports FROM day_totals"):
-        start = period_start(day, freq)
-        e, r = totals.get(start, (0, 0))
-        totals[start] = (e + int(n), r + int(reports or 0))
-    return totals
+    """Events and reports per period start (memoised on the snapshot)."""
+    key = ("totals", freq)
+    if key not in index.derived:
+        totals: dict[date, tuple[int, int]] = {}
+        for day, (n, reports) in index.day_totals().items():
+            start = period_start(day, freq)
+            e, r = totals.get(start, (0, 0))
+            totals[start] = (e + n, r + reports)
+        index.derived[key] = totals
+    result: dict[date, tuple[int, int]] = index.derived[key]
+    return result
+
+
+def _covered_starts(index: EventIndex, freq: Freq) -> frozenset[date]:
+    """Period starts with at least one covered day (memoised on the snapshot)."""
+    key = ("covered", freq)
+    if key not in index.derived:
+        index.derived[key] = frozenset(period_start(d, freq) for d in index.covered_days)
+    result: frozenset[date] = index.derived[key]
+    return result
+
+
+class _Group(msgspec.Struct, frozen=True):
+    """The dyad's events of one period, category and quad class, summed (ids kept for drill-down)."""
+
+    start: date
+    category: str
+    quad_class: int
+    events: int
+    reports: int
+    goldstein_events: float  # sum of Goldstein scores
+    goldstein_reports: float  # sum of Goldstein × reports
+    ids: list[str]
+
+
+_TRUNC = {"week": "week", "month": "month", "quarter": "quarter", "year": "year"}
+
+
+def _groups(index: EventIndex, a: str, b: str, freq: Freq, directed: bool, since: date | None,
+            until: date | None, with_events: bool) -> list[_Group]:
+    cond, params = pair_condition(dyad_pairs(a, b, directed))
+    ids = "list(event_id ORDER BY event_id)" if with_events else "[]::VARCHAR[]"
+    # DuckDB truncates weeks to Monday, as ``period_start`` does.
+    sql = (f"SELECT CAST(date_trunc('{_TRUNC[freq]}', day) AS DATE) AS p, coalesce(category, ''), "  # noqa: S608
+           "coalesce(quad_class, 0), count(*), sum(n_reports), sum(coalesce(goldstein, 0)), "
+           f"sum(coalesce(goldstein, 0) * n_reports), {ids} FROM ({_dyad_rows(cond, since, until, params)}) "
+           "GROUP BY ALL ORDER BY 1, 2, 3")
+    return [_Group(r[0], r[1], int(r[2]), int(r[3]), int(r[4] or 0), float(r[5] or 0), float(r[6] or 0),
+                   list(r[7] or [])) for r in index.rows(sql, params)]
 
 
 def dyad_series(
@@ -163,11 +211,13 @@ def dyad_series(
     *,
     since: date | None = None,
     until: date | None = None,
+    with_events: bool = True,
 ) -> DyadSeries:
     """The series of events between ``a`` and ``b`` (see the module docstring).
 
     The periods run from ``since`` (else the first covered day or event) to ``until`` (else the
-    last); an empty store gives no periods.
+    last); an empty store gives no periods. ``with_events=False`` leaves the cells' event-id
+    lists out (faster on large stores).
     """
     f = check_freq(freq)
     if measure not in MEASURES:
@@ -178,66 +228,65 @@ def dyad_series(
     if since and until and since > until:
         raise ValueError(f"since ({since}) is after until ({until})")
     index = event_index(store)
-    events = dyad_events(index, a, b, directed=directed, since=since, until=until)
-    days = sorted(index.covered_days)
-    first = since or min([d for d in (days[:1] + [e.day for e in events[:1]])], default=None)
-    last = until or max([d for d in (days[-1:] + [e.day for e in events[-1:]])], default=None)
+    groups = _groups(index, a, b, f, directed, since, until, with_events)
+    days = [min(index.covered_days), max(index.covered_days)] if index.covered_days else []
+    first = since or min(days + [g.start for g in groups[:1]], default=None)
+    last = until or max(days + [g.start for g in groups[-1:]], default=None)
     series = DyadSeries(a=a, b=b, freq=f, directed=directed, measure=measure)
     if first is None or last is None:
         return series
-    covered_starts = {period_start(d, f) for d in index.covered_days}
-    by_period: dict[date, list[_Event]] = {}
-    for ev in events:
-        by_period.setdefault(period_start(ev.day, f), []).append(ev)
+    covered_starts = _covered_starts(index, f)
+    by_period: dict[date, list[_Group]] = {}
+    for g in groups:
+        by_period.setdefault(g.start, []).append(g)
     totals = _totals(index, f)
     cats = categories()
     for start, end in periods(first, last, f):
-        evs = by_period.get(start, [])
+        found = by_period.get(start, [])
         # Events prove the period was read even if its coverage row is missing (older stores).
-        covered = start in covered_starts or bool(evs)
-        series.periods.append(_period(start, end, f, evs, covered, totals.get(start, (0, 0)), measure, cats))
+        covered = start in covered_starts or bool(found)
+        series.periods.append(_period(start, end, f, found, covered, totals.get(start, (0, 0)), measure, cats))
     return series
 
 
-def _period(start: date, end: date, freq: Freq, evs: list[_Event], covered: bool,
+def _period(start: date, end: date, freq: Freq, groups: list[_Group], covered: bool,
             total: tuple[int, int], measure: str, cats: list[str]) -> DyadPeriod:
     out = DyadPeriod(period=label(start, freq), start=start.isoformat(), end=end.isoformat(), covered=covered)
     if not covered:
         out.quads = dict.fromkeys(QUADS.values())
         out.categories = dict.fromkeys(cats)
         return out
-
-    def weight(ev: _Event) -> int:
-        return ev.n_reports if measure == "reports" else 1
-
-    out.events = len(evs)
-    out.reports = sum(ev.n_reports for ev in evs)
+    by_reports = measure == "reports"
+    out.events = sum(g.events for g in groups)
+    out.reports = sum(g.reports for g in groups)
     out.total_events, out.total_reports = total
-    volume = sum(weight(ev) for ev in evs)
+    volume = out.reports if by_reports else out.events
     quads = {name: 0.0 for name in QUADS.values()}
     counts = {name: 0.0 for name in cats}
     cells: dict[str, list[str]] = {}
-    for ev in evs:
-        w = weight(ev)
-        if ev.quad_class in QUADS:
-            quads[QUADS[ev.quad_class]] += w
-            cells.setdefault(QUADS[ev.quad_class], []).append(ev.event_id)
-        if ev.category:
-            counts[ev.category] = counts.get(ev.category, 0.0) + w
-            cells.setdefault(ev.category, []).append(ev.event_id)
-        cells.setdefault("all", []).append(ev.event_id)
+    goldstein = 0.0
+    for g in groups:
+        w = g.reports if by_reports else g.events
+        goldstein += g.goldstein_reports if by_reports else g.goldstein_events
+        if g.quad_class in QUADS:
+            quads[QUADS[g.quad_class]] += w
+            cells.setdefault(QUADS[g.quad_class], []).extend(g.ids)
+        if g.category:
+            counts[g.category] = counts.get(g.category, 0.0) + w
+            cells.setdefault(g.category, []).extend(g.ids)
+        cells.setdefault("all", []).extend(g.ids)
     coop = sum(quads[QUADS[q]] for q in COOPERATIVE)
     conflict = sum(quads[QUADS[q]] for q in CONFLICTUAL)
     out.quads = {k: _num(v) for k, v in quads.items()}
     out.categories = {k: _num(v) for k, v in counts.items()}
     out.net_cooperation = _num(coop - conflict)
     if volume:
-        out.goldstein_mean = round(sum(ev.goldstein * weight(ev) for ev in evs) / volume, 4)
-    denominator = total[1] if measure == "reports" else total[0]
+        out.goldstein_mean = round(goldstein / volume, 4)
+    denominator = total[1] if by_reports else total[0]
     if denominator:
         out.share = round(volume / denominator, 6)
         out.net_cooperation_share = round((coop - conflict) / denominator, 6)
-    out.cells = cells
+    out.cells = {k: sorted(v) for k, v in cells.items() if v}
     return out
 
 

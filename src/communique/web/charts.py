@@ -74,7 +74,7 @@ class DyadChart:
     zero_y: float
     columns: list[Column]
     ticks: list[Tick]
-    line: str  # SVG polyline points of net cooperation (covered periods only)
+    lines: list[str]  # SVG polyline points of net cooperation, one run per stretch of covered periods
 
     @property
     def plot_right(self) -> int:
@@ -111,7 +111,7 @@ def dyad_chart(series: DyadSeries, selected: str | None = None) -> DyadChart:
     bar_w = max(min(slot * 0.64, 48.0), 2.0)
     every = max(1, math.ceil(n / 14))  # at most ~14 period labels on the axis
     columns: list[Column] = []
-    points: list[str] = []
+    runs: list[list[str]] = [[]]
     for i, p in enumerate(series.periods):
         x = LEFT + i * slot
         cx = x + slot / 2
@@ -134,14 +134,17 @@ def dyad_chart(series: DyadSeries, selected: str | None = None) -> DyadChart:
                     y += h
             col.net = float(p.net_cooperation or 0)
             col.net_y = zero_y - col.net * scale
-            points.append(f"{cx:.1f},{col.net_y:.1f}")
+            runs[-1].append(f"{cx:.1f},{col.net_y:.1f}")
+        elif runs[-1]:
+            runs.append([])  # a missing period breaks the line: no data is not zero
         columns.append(col)
     ticks = []
     v = -bottom_v
     while v <= top_v + 1e-9:
         ticks.append(Tick(v, zero_y - v * scale))
         v += step
-    return DyadChart(WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM, zero_y, columns, ticks, " ".join(points))
+    return DyadChart(WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM, zero_y, columns, ticks,
+                    [" ".join(run) for run in runs if run])
 
 
 @dataclass
@@ -169,6 +172,7 @@ class Edge:
     kind: str  # "coop", "conflict" or "even"
     weight: int
     events: int
+    opacity: float  # weak ties fade so the strong ones read through a dense graph
 
 
 @dataclass
@@ -207,8 +211,9 @@ def network_chart(data: dict[str, Any], size: int = 640) -> NetworkChart:
         (x1, y1), (x2, y2) = pos[e["source"]], pos[e["target"]]
         w = int(e.get("weight") or 0)
         kind = "coop" if w > 0 else "conflict" if w < 0 else "even"
-        edges.append(Edge(e["source"], e["target"], x1, y1, x2, y2, 1 + 7 * math.sqrt(int(e["events"]) / most_e),
-                          kind, w, int(e["events"])))
+        strength = math.sqrt(int(e["events"]) / most_e)
+        edges.append(Edge(e["source"], e["target"], x1, y1, x2, y2, 1 + 7 * strength, kind, w, int(e["events"]),
+                          0.25 + 0.7 * strength))
     # Thin edges first so the strong ones stay visible on top.
     edges.sort(key=lambda e: e.width)
     return NetworkChart(size, nodes, edges)

@@ -168,19 +168,21 @@ def dyad(request: Request, a: str, b: str, freq: str = "month", directed: bool =
 
 
 @router.get("/network")
-def network(request: Request, since: str = "", until: str = "") -> Response:
-    """Network page: the alignment network of a period and its blocs."""
+def network(request: Request, since: str = "", until: str = "", min_events: int = 1) -> Response:
+    """Network page: the alignment network of a period and its blocs (``min_events``: ties with
+    fewer events are left out of the drawing only; blocs and tables keep them)."""
     state = _state(request)
     try:
         start, end = _day(since, "since"), _day(until, "until")
         data = _network(state, start, end)
     except (ValueError, CommuniqueError) as exc:
         return _error(request, 400, str(exc))
-    chart = network_chart(data)
+    min_events = max(1, min(min_events, 1_000_000))
+    chart = network_chart({**data, "edges": [e for e in data["edges"] if e["events"] >= min_events]})
     edges = sorted(data["edges"], key=lambda e: (-e["events"], e["source"], e["target"]))
     json_url = "/api/network?" + query(since=since, until=until)
     return _page(request, "network.html", title="Alignment network", data=data, chart=chart, edges=edges,
-                 since=since, until=until, json_url=json_url)
+                 since=since, until=until, min_events=min_events, json_url=json_url)
 
 
 @router.get("/events")

@@ -14,6 +14,7 @@ from communique.api.respond import (
     OffsetQuery,
     alternatives,
     json_response,
+    remembered,
     table_response,
 )
 from communique.api.state import ApiState, api_state
@@ -79,7 +80,10 @@ def events(
     """Events, newest first (day: the article's publication date, else the event's own date)."""
     flt = EventFilter(actor=actor, recipient=recipient, category=category, since=since, until=until,
                       text=text, article_id=article_id)
-    return _page_response(search_events(state.index(), flt, limit=limit, offset=offset), format, "events")
+    key = ("events", actor, recipient, category, since, until, text, article_id, limit, offset, format)
+    return remembered(state, key,
+                      lambda index: _page_response(search_events(index, flt, limit=limit, offset=offset),
+                                                   format, "events"))
 
 
 @router.get("/events/{event_id:path}", response_model=EventSourceModel, responses={404: {"model": ErrorModel}})

@@ -9,9 +9,18 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from communique.api.models import CellModel, DyadSeriesModel, ErrorModel, NetworkModel, TrendModel
-from communique.api.respond import Day, Format, FormatQuery, alternatives, json_response, table_response
+from communique.api.respond import (
+    Day,
+    Format,
+    FormatQuery,
+    alternatives,
+    json_response,
+    remembered,
+    table_response,
+)
 from communique.api.state import ApiState, api_state
 from communique.relations.drilldown import cell_events
+from communique.relations.index import EventIndex
 from communique.relations.network import alignment_network, export_network, network_json
 from communique.relations.periods import label, period_start
 from communique.relations.series import dyad_series
@@ -56,14 +65,16 @@ def dyad(
     state: ApiState = Depends(api_state),
 ) -> Response:
     """Events between two countries per period. Periods without coverage have null figures, never zero."""
-    series = dyad_series(state.index(), a, b, freq=freq.value, directed=directed, measure=measure.value,
-                         since=since, until=until)
-    if format is not Format.json:
-        return table_response(series.rows(), format, filename=f"dyad-{series.a}-{series.b}")
-    if not include_events:
-        for period in series.periods:
-            period.cells = {}
-    return json_response(series)
+
+    def build(index: EventIndex) -> Response:
+        series = dyad_series(index, a, b, freq=freq.value, directed=directed, measure=measure.value,
+                             since=since, until=until, with_events=include_events)
+        if format is not Format.json:
+            return table_response(series.rows(), format, filename=f"dyad-{series.a}-{series.b}")
+        return json_response(series)
+
+    key = ("dyad", a.upper(), b.upper(), freq, directed, measure, since, until, include_events, format)
+    return remembered(state, key, build)
 
 
 @router.get("/dyad/{a}/{b}/cell", response_model=CellModel, responses=ERRORS)
