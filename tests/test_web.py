@@ -175,6 +175,8 @@ def test_brief_and_story_pages(client):
     brief = client.get("/brief/article/desk/treaty").text
     assert "Why it matters" in brief or "Key points" in brief
     assert 'href="/api/briefs/article/desk/treaty"' in brief
+    # The history line written from the store's counts is marked as such, not passed off as a quote.
+    assert "The store holds" in brief and 'class="from-data"' in brief
     front = client.get("/").text
     story = next(h for h in links(front) if h.startswith("/story/"))
     assert client.get(story).status_code == 200

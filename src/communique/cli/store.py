@@ -6,6 +6,7 @@ import sys
 import time
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -53,6 +54,14 @@ def ingest(
     model: str | None = ModelOption,
     allow_private: bool = AllowPrivateOption,
     max_bytes: int | None = MaxBytesOption,
+    executor: str = typer.Option(
+        "local", "--executor", help="Where the analysis runs: local (this process), process (a pool of "
+        "--workers processes) or dask (the cluster at --scheduler). The store is written by this process."
+    ),
+    workers: int | None = typer.Option(None, "--workers", min=1, help="Processes for --executor process "
+                                       "(default: one per CPU)."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address for --executor dask, "
+                                         "e.g. tcp://10.0.0.5:8786."),
 ) -> None:
     """Analyse inputs and add them to the store (idempotent: known articles are "unchanged").
 
@@ -62,12 +71,21 @@ def ingest(
     from communique.store import ingest as run_ingest
 
     settings = make_settings(model, allow_private, max_bytes)
-    pipeline = Pipeline(settings)
-    while True:
-        summary = _ingest_once(run_ingest, inputs, store, settings, pipeline, batch_size)
-        if watch is None:
-            break
-        time.sleep(watch)
+    pipeline: Any = Pipeline(settings)
+    if executor != "local" or workers is not None or scheduler is not None:
+        from communique.scale import ParallelAnalyzer, make_executor
+
+        kind = executor if executor != "local" else ("dask" if scheduler else "process")
+        pipeline = ParallelAnalyzer(make_executor(kind, workers=workers, scheduler=scheduler), settings)
+    try:
+        while True:
+            summary = _ingest_once(run_ingest, inputs, store, settings, pipeline, batch_size)
+            if watch is None:
+                break
+            time.sleep(watch)
+    finally:
+        if hasattr(pipeline, "close"):
+            pipeline.close()
     if summary.exit_code:
         raise typer.Exit(summary.exit_code)
 

@@ -25,4 +25,15 @@ def read_inputs(inputs: Iterable[str], settings: Settings | None = None) -> Iter
     """Articles from each input in order; unreadable inputs become ``Reject``s (never raise)."""
     from communique.ingest.sources import read_all
 
-    return read_all(inputs, settings or Settings.load())
+    return _clean_rejects(read_all(inputs, settings or Settings.load()))
+
+
+def _clean_rejects(items: Iterator[Article | Reject]) -> Iterator[Article | Reject]:
+    # A path with undecodable bytes (surrogate-escaped by the OS layer) or a reason quoting bad
+    # input must not make a batch write fail downstream; articles are cleaned in make_article.
+    from communique.ingest.text import clean_text
+
+    for item in items:
+        if isinstance(item, Reject):
+            item = Reject(input=clean_text(item.input), reason=clean_text(item.reason), stage=item.stage)
+        yield item

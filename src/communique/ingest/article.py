@@ -6,7 +6,7 @@ import hashlib
 from typing import Any
 from urllib.parse import urlsplit
 
-from communique.ingest.text import clean_text
+from communique.ingest.text import clean_text, clean_value
 from communique.records import Article
 
 
@@ -39,21 +39,23 @@ def make_article(
     language: str | None = None,
     meta: dict[str, Any] | None = None,
 ) -> Article:
-    """An ``Article`` with cleaned text and the id/source rules of the contracts.
+    """An ``Article`` with cleaned text (and id, title, author, URL, meta) and the id/source rules of the contracts.
 
     The id is ``given_id`` verbatim when there is one, else ``content_id`` of the cleaned text;
     the source is ``source``, else the site of ``url``, else the input name.
     """
     text = clean_text(text)
+    url = clean_text(url) if url else url
     return Article(
-        article_id=given_id if given_id else content_id(text),
+        article_id=clean_text(given_id) if given_id else content_id(text),
         text=text,
         title=clean_text(title).strip() or None if title else None,
         url=url or None,
         published=published,
         author=clean_text(author).strip() or None if author else None,
-        site=site or None,
-        source=source or site_of(url) or input_name,
+        site=clean_text(site) if site else None,
+        # a file name may carry undecodable bytes (surrogate-escaped by the OS layer)
+        source=clean_text(source or site_of(url) or input_name),
         language=language,
-        meta=meta or {},
+        meta=clean_value(meta) if meta else {},
     )

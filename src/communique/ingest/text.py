@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from typing import Any
 
 # Unpaired surrogates (from JSON "\\ud800" escapes or surrogateescape decoding) and NUL.
 _INVALID = re.compile("[\x00\ud800-\udfff]")
@@ -30,6 +31,21 @@ def clean_text(text: str) -> str:
     One character in, one character out, so offsets computed on the input stay valid.
     """
     return _INVALID.sub(REPLACEMENT, text)
+
+
+def clean_value(value: Any) -> Any:
+    """``clean_text`` applied to every string in a JSON-like value, dict keys included.
+
+    Row fields other than the text (ids, URLs, ``meta``) come from the same hostile rows and
+    end up in the same batch writes.
+    """
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(str(k)): clean_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean_value(v) for v in value]
+    return value
 
 
 def looks_binary(data: bytes) -> bool:
