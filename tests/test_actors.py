@@ -280,7 +280,9 @@ def test_eval_actors_scores_both_systems():
 
 
 def test_shipped_example_article(analyze):
-    text = (Path(__file__).resolve().parent.parent / "examples" / "iran_russia_talks.txt").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parent.parent / "examples" / "iran_russia_talks.txt").read_text(
+        encoding="utf-8"
+    )
     result = analyze(text, published="2025-04-18")
     by_text: dict[str, list] = {}
     for m in result.actors:

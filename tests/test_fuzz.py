@@ -188,6 +188,7 @@ def test_fuzz_jsonl(data):
 @FUZZ
 @given(csv_bytes())
 @example(b'text\n"unterminated\n')
+@example(b'"0\n0"\r\n')  # found by fuzzing: the header quoted in the reason broke it over two lines
 def test_fuzz_csv(data):
     target_rows(data, "rows.csv")
 
@@ -336,8 +337,9 @@ def target_csv(rows: list[dict[str, Any]]) -> None:
     assert len(parsed) == len(rows) + 1
     for row, cells in zip(rows, parsed[1:], strict=True):
         for col, cell in zip(columns, cells, strict=True):
-            assert not cell.startswith(FORMULA), cell
             value = row.get(col)
+            if isinstance(value, str):  # numbers stay numbers: -1 is not a formula
+                assert not cell.startswith(FORMULA), cell
             expected = "" if value is None else str(value)
             assert cell in (expected, "'" + expected), (value, cell)
 
@@ -348,7 +350,8 @@ CSV_ROWS = st.lists(st.fixed_dictionaries({}, optional={"a": HOSTILE_TEXT, "b": 
 
 @FUZZ
 @given(CSV_ROWS)
-@example([{"a": "=1+1", "b": "-2", "c": "\t=x"}, {"a": "@SUM(A1)", "b": 3, "c": "\r=1"}])
+@example([{"a": "=1+1", "b": "-2", "c": "\t=x"}, {"a": "@SUM(A1)", "b": -3, "c": "\r=1"}])
+@example([{"a": "x\ry"}])  # found by fuzzing: a bare CR was left unquoted and split the row
 def test_fuzz_csv_export(rows):
     target_csv(rows)
 

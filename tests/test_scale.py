@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -112,3 +113,43 @@ def test_unknown_executor_and_missing_scheduler_are_usage_errors() -> None:
         make_executor("dask")
     with pytest.raises(UsageError, match="at least 1"):
         make_executor("process", workers=0)
+
+
+class Run(NamedTuple):
+    returncode: int
+    stderr: str
+
+
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str) -> Run:
+    """``communique ARGS`` in this process (no interpreter start-up per call): exit code and stderr."""
+    from communique.cli import main
+
+    # An unreachable scheduler fails after Dask's connect timeout: 2 s here rather than 30 s.
+    dask = pytest.importorskip("dask")
+    monkeypatch.setattr(sys, "argv", ["communique", *args])
+    capsys.readouterr()
+    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}), pytest.raises(SystemExit) as stop:
+        main()
+    return Run(int(stop.value.code or 0), capsys.readouterr().err)
+
+
+def test_cli_ingest_on_a_dask_scheduler(tmp_path: Path, expected: dict[str, list[str]], cluster: Any,
+                                        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    store = tmp_path / "store"
+    run = cli(capsys, monkeypatch, "ingest", str(ARTICLES), "--store", str(store), "--executor", "dask",
+              "--scheduler", cluster.scheduler_address)
+    assert run.returncode == 0, run.stderr
+    assert "7 stored" in run.stderr
+    again = store_rows(tmp_path / "store", ParallelAnalyzer())  # re-ingest: everything unchanged
+    assert again == expected
+
+
+def test_cli_rejects_a_bad_executor_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    run = cli(capsys, monkeypatch, "ingest", str(ARTICLES), "--store", str(tmp_path / "s"), "--executor", "threads")
+    assert run.returncode == 2
+    assert "unknown executor" in run.stderr and "Traceback" not in run.stderr
+    unreachable = cli(capsys, monkeypatch, "ingest", str(ARTICLES), "--store", str(tmp_path / "s"), "--executor", "dask",
+                      "--scheduler", "tcp://127.0.0.1:9")
+    assert unreachable.returncode == 2, unreachable.stderr
+    assert "cannot connect" in unreachable.stderr and "Traceback" not in unreachable.stderr

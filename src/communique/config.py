@@ -38,6 +38,8 @@ class Settings:
     fetch_feed_links: bool = False
     # Main-text flavour for HTML: balanced | precision | default | recall (see ingest.html).
     extraction_flavour: str = "balanced"
+    # CAMEO/Phoenix-format actor dictionaries that extend the packaged knowledge base.
+    actor_dictionaries: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, overrides: dict[str, Any] | None = None) -> Settings:

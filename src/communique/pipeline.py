@@ -48,7 +48,7 @@ class Pipeline:
     def kb(self) -> KnowledgeBase:
         from communique.knowledge import load_knowledge_base
 
-        return load_knowledge_base()
+        return load_knowledge_base(dictionaries=self.settings.actor_dictionaries)
 
     def analyze(self, article: Article) -> Analysis:
         """Actors, quotes and events of one article."""

@@ -8,7 +8,14 @@ from enum import Enum
 import typer
 
 from communique.cli import app
-from communique.cli.common import AllowPrivateOption, InputRun, MaxBytesOption, ModelOption, make_settings
+from communique.cli.common import (
+    AllowPrivateOption,
+    DictionaryOption,
+    InputRun,
+    MaxBytesOption,
+    ModelOption,
+    make_settings,
+)
 from communique.cli.output import print_table, write_csv, write_json, write_jsonl
 from communique.errors import UsageError
 from communique.pipeline import Pipeline
@@ -33,8 +40,10 @@ class QuoteFormat(str, Enum):
     csv = "csv"
 
 
-def _analyses(inputs: list[str], model: str | None, allow_private: bool, max_bytes: int | None):
-    settings = make_settings(model, allow_private, max_bytes)
+def _analyses(
+    inputs: list[str], model: str | None, allow_private: bool, max_bytes: int | None, dictionaries: list[str]
+):
+    settings = make_settings(model, allow_private, max_bytes, dictionaries)
     run = InputRun(inputs, settings)
     pipe = Pipeline(settings)
     return run, pipe.analyze_many(run.articles())
@@ -47,12 +56,13 @@ def analyze(
     model: str | None = ModelOption,
     allow_private: bool = AllowPrivateOption,
     max_bytes: int | None = MaxBytesOption,
+    actors_dict: list[str] = DictionaryOption,
 ) -> None:
     """Actors, quotes and events of each article.
 
     JSON: one object per article ({article, actors, quotes, events}); an array when there are several.
     """
-    run, analyses = _analyses(inputs, model, allow_private, max_bytes)
+    run, analyses = _analyses(inputs, model, allow_private, max_bytes, actors_dict)
     results = list(analyses)
     if format is AnalyzeFormat.json:
         if len(results) == 1:
@@ -109,11 +119,12 @@ def events(
     model: str | None = ModelOption,
     allow_private: bool = AllowPrivateOption,
     max_bytes: int | None = MaxBytesOption,
+    actors_dict: list[str] = DictionaryOption,
 ) -> None:
     """Coded events, one per line (negated and future/hypothetical ones carry their flags)."""
     if format is EventFormat.parquet and not output:
         raise UsageError("--format parquet needs --output FILE")
-    run, analyses = _analyses(inputs, model, allow_private, max_bytes)
+    run, analyses = _analyses(inputs, model, allow_private, max_bytes, actors_dict)
     found = (e for a in analyses for e in a.events)
     _write_records(found, format.value, output, EVENT_COLUMNS)
     run.finish()
@@ -127,9 +138,10 @@ def quotes(
     model: str | None = ModelOption,
     allow_private: bool = AllowPrivateOption,
     max_bytes: int | None = MaxBytesOption,
+    actors_dict: list[str] = DictionaryOption,
 ) -> None:
     """Quotes and statements with their speakers, one per line."""
-    run, analyses = _analyses(inputs, model, allow_private, max_bytes)
+    run, analyses = _analyses(inputs, model, allow_private, max_bytes, actors_dict)
     found = (q for a in analyses for q in a.quotes)
     _write_records(found, format.value, output, QUOTE_COLUMNS)
     run.finish()

@@ -17,10 +17,20 @@ AllowPrivateOption = typer.Option(
     False, "--allow-private", help="Allow fetching URLs on private, loopback or link-local addresses."
 )
 MaxBytesOption = typer.Option(None, "--max-bytes", help="Refuse inputs larger than this many bytes.")
+DictionaryOption = typer.Option(
+    [], "--actors-dict", help="A CAMEO/Phoenix-format actor dictionary extending the knowledge base (repeatable)."
+)
 
 
-def make_settings(model: str | None = None, allow_private: bool = False, max_bytes: int | None = None) -> Settings:
+def make_settings(
+    model: str | None = None,
+    allow_private: bool = False,
+    max_bytes: int | None = None,
+    dictionaries: list[str] | None = None,
+) -> Settings:
     overrides: dict[str, object] = {}
+    if dictionaries:
+        overrides["actor_dictionaries"] = tuple(dictionaries)
     if model:
         overrides["spacy_model"] = model
     if allow_private:

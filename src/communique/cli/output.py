@@ -58,9 +58,15 @@ def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = Non
     buf = io.StringIO()
     cols = list(columns or (rows[0].keys() if rows else []))
     writer = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+    # With "\n" as line terminator the csv module leaves a bare "\r" unquoted, and readers split
+    # the row there (found by fuzzing); rows holding one are written fully quoted.
+    quoted = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n",
+                            quoting=csv.QUOTE_ALL)
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: escape_formula(_flat(row.get(k))) for k in cols})
+        cells = {k: escape_formula(_flat(row.get(k))) for k in cols}
+        has_cr = any(isinstance(v, str) and "\r" in v for v in cells.values())
+        (quoted if has_cr else writer).writerow(cells)
     return buf.getvalue()
 
 

@@ -552,8 +552,9 @@ class _DocState:
     def __init__(self, doc: Doc, mentions: list[ActorMention], quotes: list[Quote]) -> None:
         self.doc = doc
         self.by_token: dict[int, ActorMention] = {}
+        self.text = doc.text  # Doc.text is rebuilt on every access: read it once
         for m in mentions:
-            if not 0 <= m.start < m.end <= len(doc.text):
+            if not 0 <= m.start < m.end <= len(self.text):
                 continue
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             if span is None:
@@ -717,7 +718,7 @@ class _DocState:
     def _group(self, head: Token, m: ActorMention) -> EventActor:
         left = min(head.left_edge.idx, m.start)
         end = head.idx + len(head.text)
-        return EventActor(text=self.doc.text[left:end], name=m.name, country=m.country, sector=m.sector,
+        return EventActor(text=self.text[left:end], name=m.name, country=m.country, sector=m.sector,
                           start=left, end=end)
 
 

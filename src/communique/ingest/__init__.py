@@ -31,9 +31,11 @@ def read_inputs(inputs: Iterable[str], settings: Settings | None = None) -> Iter
 def _clean_rejects(items: Iterator[Article | Reject]) -> Iterator[Article | Reject]:
     # A path with undecodable bytes (surrogate-escaped by the OS layer) or a reason quoting bad
     # input must not make a batch write fail downstream; articles are cleaned in make_article.
+    # Reasons quote input (CSV headers, parser messages): line breaks in them would break the
+    # one-line-per-reject contract, so every run of whitespace becomes one space.
     from communique.ingest.text import clean_text
 
     for item in items:
         if isinstance(item, Reject):
-            item = Reject(input=clean_text(item.input), reason=clean_text(item.reason), stage=item.stage)
+            item = Reject(input=clean_text(item.input), reason=" ".join(clean_text(item.reason).split()), stage=item.stage)
         yield item

@@ -121,30 +121,34 @@ def fetch(url: str, settings: Settings) -> Fetched:
     deadline = time.monotonic() + settings.fetch_timeout
     current = url
     for _hop in range(settings.max_redirects + 1):
-        parts = urlsplit(current)
+        try:
+            parts = urlsplit(current)
+            hostname = parts.hostname
+        except ValueError as exc:  # "Invalid IPv6 URL" and the like (found by fuzzing)
+            raise InputError(url, f"malformed URL ({exc})") from exc
         if parts.scheme not in ("http", "https"):
             raise FetchRefused(url, f"unsupported URL scheme {parts.scheme!r} (only http and https)")
-        if not parts.hostname:
+        if not hostname:
             raise InputError(url, "URL has no host")
         try:
             port = parts.port or (443 if parts.scheme == "https" else 80)
         except ValueError as exc:
             raise InputError(url, f"bad port ({exc})") from exc
         try:
-            address = check_host(parts.hostname, port, settings)
+            address = check_host(hostname, port, settings)
         except InputError as exc:
             hop = "" if current == url else f" (redirected to {current})"
             raise type(exc)(url, exc.reason + hop) from exc
-        host_header = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
-        if ":" in parts.hostname:
-            host_header = f"[{parts.hostname}]" + ("" if parts.port is None else f":{parts.port}")
+        host_header = hostname if parts.port is None else f"{hostname}:{parts.port}"
+        if ":" in hostname:
+            host_header = f"[{hostname}]" + ("" if parts.port is None else f":{parts.port}")
         remaining = max(0.1, deadline - time.monotonic())
         timeout = urllib3.Timeout(connect=min(remaining, settings.fetch_timeout), read=min(remaining, settings.fetch_timeout))
         pool: urllib3.HTTPConnectionPool
         if parts.scheme == "https":
             pool = urllib3.HTTPSConnectionPool(
                 str(address), port, timeout=timeout, retries=False, maxsize=1,
-                server_hostname=parts.hostname, assert_hostname=parts.hostname, cert_reqs="CERT_REQUIRED",
+                server_hostname=hostname, assert_hostname=hostname, cert_reqs="CERT_REQUIRED",
             )
         else:
             pool = urllib3.HTTPConnectionPool(str(address), port, timeout=timeout, retries=False, maxsize=1)
