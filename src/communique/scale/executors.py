@@ -19,8 +19,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
-from communique.errors import UsageError
-from communique.scale.worker import analyze_shard, warm
+from communique.errors import CommuniqueError, UsageError
+from communique.scale.worker import analyze_shard, loaded_pipelines, warm
 
 EXECUTORS = ("local", "process", "dask")
 
@@ -84,11 +84,21 @@ class ProcessExecutor:
     def _pool_for(self, settings: dict[str, Any]) -> ProcessPoolExecutor:
         if self._pool is None or settings != self._settings:
             self.close()
-            self._pool = ProcessPoolExecutor(
+            pool = ProcessPoolExecutor(
                 max_workers=self._workers, mp_context=multiprocessing.get_context("spawn"),
                 initializer=warm, initargs=(settings,),
             )
-            self._settings = settings
+            # Spawned pools start workers on demand; start them all now (each loads the model in
+            # its initializer) so the first batch is not parsed by one worker while others load.
+            try:
+                for started in [pool.submit(loaded_pipelines) for _ in range(self._workers)]:
+                    started.result()
+            except BrokenProcessPool as exc:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise CommuniqueError(
+                    f"worker processes could not start (loading spaCy model {settings.get('spacy_model')!r} "
+                    "failed in the worker; see its message above)") from exc
+            self._pool, self._settings = pool, settings
         return self._pool
 
     def map_shards(self, settings: dict[str, Any], shards: Iterable[bytes]) -> Iterator[bytes]:
