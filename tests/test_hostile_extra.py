@@ -322,3 +322,14 @@ def test_pathological_doctype_is_stripped_in_linear_time(tmp_path, prolog):
     items = read(path, settings=Settings())
     assert time.monotonic() - started < 10  # measured well under a second; minutes before the fix
     assert [i.title for i in items if isinstance(i, Article)] == ["Talks"]
+
+
+def test_warc_with_wrong_lengths_writes_nothing_to_stderr(tmp_path, capfd):
+    body = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><p>Envoys met.</p></body></html>"
+    record = (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: http://x.test/a\r\n"
+              b"Content-Length: 10\r\n\r\n" + body + b"\r\n\r\n")
+    path = tmp_path / "lengths.warc"
+    path.write_bytes(record * 3)
+    items = read(path, settings=Settings())
+    assert items and all(isinstance(i, Article | Reject) for i in items)
+    assert capfd.readouterr().err == ""  # warcio's multi-line warnings are silenced

@@ -294,3 +294,85 @@ def test_hand_added_places_do_not_shadow_country_words(countries: dict[str, dict
     names = [p["name"].lower() for p in rows("places_extra.tsv")]
     assert not set(names) & owned
     assert len(names) == len(set(names))
+
+
+# --- former office holders and historical names (news archives reach back to the 1980s) ----------
+
+
+@pytest.mark.parametrize(
+    ("country", "role", "when", "expected"),
+    [
+        ("USA", "president", "1986-06-01", "Ronald Reagan"),
+        ("USA", "president", "1991-01-16", "George H. W. Bush"),
+        ("USA", "president", "2003-03-20", "George W. Bush"),
+        ("USA", "president", "2015-07-14", "Barack Obama"),
+        ("USA", "president", "2019-01-01", "Donald Trump"),
+        ("USA", "foreign minister", "1987-01-01", "George Shultz"),
+        ("USA", "foreign minister", "2010-01-01", "Hillary Clinton"),
+        ("GBR", "prime minister", "1985-01-01", "Margaret Thatcher"),
+        ("GBR", "prime minister", "2003-03-20", "Tony Blair"),
+        ("RUS", "leader", "1988-01-01", "Mikhail Gorbachev"),
+        ("RUS", "president", "1995-01-01", "Boris Yeltsin"),
+        ("RUS", "president", "2010-01-01", "Dmitry Medvedev"),
+        ("RUS", "prime minister", "2010-01-01", "Vladimir Putin"),
+        ("CHN", "president", "1998-01-01", "Jiang Zemin"),
+        ("DEU", "chancellor", "1990-10-03", "Helmut Kohl"),
+        ("DEU", "chancellor", "2015-01-01", "Angela Merkel"),
+        ("FRA", "president", "1990-01-01", "François Mitterrand"),
+        ("ISR", "prime minister", "1993-09-13", "Yitzhak Rabin"),
+        ("IRN", "supreme leader", "1985-01-01", "Ruhollah Khomeini"),
+        ("IRN", "president", "2006-01-01", "Mahmoud Ahmadinejad"),
+        ("IRQ", "president", "1995-01-01", "Saddam Hussein"),
+        ("EGY", "president", "2000-01-01", "Hosni Mubarak"),
+        ("LBY", "leader", "2000-01-01", "Muammar Gaddafi"),
+        ("PSE", "president", "2000-01-01", "Yasser Arafat"),
+        ("SRB", "president", "1999-03-24", "Slobodan Milošević"),
+        ("DZA", "president", "2005-01-01", "Abdelaziz Bouteflika"),
+        ("ZWE", "president", "2008-01-01", "Robert Mugabe"),
+        ("ZAF", "president", "1995-01-01", "Nelson Mandela"),
+        ("VEN", "president", "2005-01-01", "Hugo Chávez"),
+        ("CUB", "president", "1995-01-01", "Fidel Castro"),
+        ("JOR", "king", "1990-01-01", "Hussein bin Talal"),
+        ("SAU", "king", "1990-01-01", "Fahd bin Abdulaziz"),
+        ("UNO", "secretary-general", "1999-01-01", "Kofi Annan"),
+        ("UNO", "secretary-general", "1985-01-01", "Javier Pérez de Cuéllar"),
+        ("NATO", "secretary-general", "2012-01-01", "Anders Fogh Rasmussen"),
+    ],
+)
+def test_former_office_holders_by_date(
+    officials: list[dict[str, str]], country: str, role: str, when: str, expected: str
+) -> None:
+    assert holder(officials, country, role, when) == [expected]
+
+
+def test_former_holders_with_common_surnames_need_the_full_name(officials: list[dict[str, str]]) -> None:
+    # A lone "Major", "Brown", "May" or "Begin" is an ordinary word far more often than the politician.
+    surname = {o["name"]: o["surname"] for o in officials}
+    for name in ("John Major", "Gordon Brown", "Theresa May", "Menachem Begin", "James Baker",
+                 "Condoleezza Rice", "Hillary Clinton", "Cyrus Vance"):
+        assert surname[name] == name
+    # The two Presidents Bush share the lone surname; the recogniser picks the one nearest the article date.
+    assert surname["George H. W. Bush"] == surname["George W. Bush"] == "Bush"
+
+
+def test_historical_country_and_organisation_names(
+    countries: dict[str, dict[str, str]], orgs: dict[str, dict[str, str]]
+) -> None:
+    # Predecessor states take their successor's code, as the CAMEO/PLOVER gold standards do.
+    assert "Zaire" in multi(countries["COD"]["aliases"])
+    assert "Soviet Union" in multi(countries["RUS"]["aliases"]) and "Soviet" in multi(countries["RUS"]["demonyms"])
+    assert "Yugoslavia" in multi(countries["SRB"]["aliases"])
+    assert "West German" in multi(countries["DEU"]["demonyms"])
+    assert "European Community" in multi(orgs["EUR"]["aliases"])
+    assert "Organization of African Unity" in multi(orgs["AFU"]["aliases"])
+    assert (orgs["MILF"]["name"], orgs["MILF"]["country"]) == ("Moro Islamic Liberation Front", "PHL")
+
+
+def test_former_leaders_are_recognised_in_dated_and_undated_articles(analyze) -> None:
+    text = "Reagan spoke with Gorbachev, and Zaire protested to the European Community."
+    for published in ("1987-05-04", None):
+        found = {m.text: m.country for m in analyze(text, published=published).actors}
+        assert found["Reagan"] == "USA" and found["Gorbachev"] == "RUS"
+        assert found["Zaire"] == "COD" and found["European Community"] == "EUR"
+    moro = analyze("The Moro Islamic Liberation Front signed a truce.", published="2001-08-07").actors
+    assert [(m.text, m.country) for m in moro] == [("Moro Islamic Liberation Front", "PHL")]

@@ -30,9 +30,14 @@ def warc_articles(
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    class QuietArchiveIterator(ArchiveIterator):  # type: ignore[misc]
+        # warcio writes a multi-line warning to stderr for each record with a wrong
+        # Content-Length; rejects are reported one line each, by the caller, instead.
+        INC_RECORD = ""
+
     number = 0
     try:
-        for record in ArchiveIterator(stream, arc2warc=True):
+        for record in QuietArchiveIterator(stream, arc2warc=True):
             number += 1
             if record.rec_type not in ("response", "resource"):
                 continue
