@@ -11,7 +11,7 @@ install:  ## create .venv and install communique with every optional feature, pi
 	$(BIN)/pip install -q -c requirements.lock -e '.[all]'
 
 test:  ## the test suite
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -p no:cacheprovider
 
 lint:  ## ruff + mypy
 	$(BIN)/ruff check src tests benchmarks
