@@ -24,12 +24,7 @@ if TYPE_CHECKING:
 
 def article_date(article: Article) -> date | None:
     """The article's publication date, or None when unknown or unparseable."""
-    if not article.published:
-        return None
-    try:
-        return date.fromisoformat(article.published[:10])
-    except ValueError:
-        return None
+    return article.published_date()
 
 
 class Pipeline:

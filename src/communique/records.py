@@ -10,6 +10,7 @@ Spans are ``[start, end)`` character (code point) offsets into ``Article.text``.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Literal
 
 import msgspec
@@ -36,6 +37,15 @@ class Article(msgspec.Struct, kw_only=True):
     source: str | None = None
     language: str | None = None
     meta: dict[str, Any] = msgspec.field(default_factory=dict)
+
+    def published_date(self) -> date | None:
+        """The publication date, or None when unknown or unparseable."""
+        if not self.published:
+            return None
+        try:
+            return date.fromisoformat(self.published[:10])
+        except ValueError:
+            return None
 
 
 class ActorMention(msgspec.Struct, kw_only=True):

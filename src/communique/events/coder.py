@@ -87,7 +87,7 @@ class EventCoder:
         if not doc.has_annotation("DEP"):
             # Without a dependency parse there is no who-did-what-to-whom to read.
             return []
-        published = _published(article)
+        published = article.published_date()
         state = _DocState(doc, mentions, quotes)
         events: list[Event] = []
         seen: set[str] = set()
@@ -736,15 +736,6 @@ def _segments(doc: Doc) -> list[Span]:
         if start < sent.end and any(not t.is_space for t in doc[start:sent.end]):
             out.append(doc[start:sent.end])
     return out
-
-
-def _published(article: Article) -> date | None:
-    if not article.published:
-        return None
-    try:
-        return date.fromisoformat(article.published[:10])
-    except ValueError:
-        return None
 
 
 def _subject(tok: Token, names_actor: Callable[[Token], bool] | None = None) -> Token | None:
