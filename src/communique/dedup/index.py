@@ -28,7 +28,7 @@ import msgspec
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from communique.dedup.persist import read_state, write_atomic
+from communique.dedup.persist import decode_state, read_state, write_atomic
 from communique.dedup.text import text_hash, words
 from communique.errors import StoreError
 from communique.records import Article
@@ -236,14 +236,7 @@ class DuplicateIndex:
     @classmethod
     def from_bytes(cls, data: bytes) -> DuplicateIndex:
         """Rebuild an index written by ``to_bytes``; StoreError when the data is not one."""
-        try:
-            state = msgspec.msgpack.decode(data, type=_State)
-        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            raise StoreError(f"duplicate index: not a readable index ({exc})") from exc
-        if state.magic != _MAGIC:
-            raise StoreError("duplicate index: not a communique duplicate index")
-        if state.version != FORMAT_VERSION:
-            raise StoreError(f"duplicate index: format version {state.version}, expected {FORMAT_VERSION}")
+        state = decode_state(data, _State, _MAGIC, FORMAT_VERSION, "duplicate index")
         try:
             index = cls(state.threshold, state.num_perm, state.shingle_size, state.seed, state.scheme)
         except ValueError as exc:

@@ -5,8 +5,13 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Any, TypeVar
+
+import msgspec
 
 from communique.errors import StoreError
+
+S = TypeVar("S")
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
@@ -31,3 +36,16 @@ def read_state(path: str | os.PathLike[str], what: str) -> bytes:
         return Path(path).read_bytes()
     except OSError as exc:
         raise StoreError(f"{path}: cannot read {what} ({exc.strerror or exc})") from exc
+
+
+def decode_state(data: bytes, type: type[S], magic: str, version: int, what: str) -> S:
+    """Decode a saved msgpack state and check its magic and format version; StoreError otherwise."""
+    try:
+        state: Any = msgspec.msgpack.decode(data, type=type)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise StoreError(f"{what}: not a readable state ({exc})") from exc
+    if state.magic != magic:
+        raise StoreError(f"{what}: not a communique {what}")
+    if state.version != version:
+        raise StoreError(f"{what}: format version {state.version}, expected {version}")
+    return state  # type: ignore[no-any-return]

@@ -39,8 +39,7 @@ from datetime import date
 import msgspec
 
 from communique.dedup.events import article_source
-from communique.dedup.persist import read_state, write_atomic
-from communique.errors import StoreError
+from communique.dedup.persist import decode_state, read_state, write_atomic
 from communique.pipeline import article_date
 from communique.records import Article, Story
 from communique.stories.vectors import TermStats, Vector, dot, term_weights
@@ -343,14 +342,7 @@ class StoryClusterer:
     @classmethod
     def from_bytes(cls, data: bytes) -> StoryClusterer:
         """Rebuild a clusterer written by ``to_bytes``; StoreError when the data is not one."""
-        try:
-            state = msgspec.msgpack.decode(data, type=_State)
-        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            raise StoreError(f"story clusterer: not a readable state ({exc})") from exc
-        if state.magic != _MAGIC:
-            raise StoreError("story clusterer: not a communique story state")
-        if state.version != FORMAT_VERSION:
-            raise StoreError(f"story clusterer: format version {state.version}, expected {FORMAT_VERSION}")
+        state = decode_state(data, _State, _MAGIC, FORMAT_VERSION, "story clusterer")
         clusterer = cls(
             window_days=state.window_days,
             threshold=state.threshold,
