@@ -10,7 +10,7 @@ Reads the articles once (``read_inputs``), then, in this order and in the same r
    ``LocalCluster(n_workers=2, threads_per_worker=1)``. Workers are started and their model loaded
    before timing (a one-article warm-up), since a long backfill pays that once.
 
-For each: articles/s (wall clock), the ratio to bare spaCy's articles/s, and the peak resident
+For each: articles/s (wall clock), articles per CPU-second of the whole process tree, the ratio to bare spaCy's articles/s, and the peak resident
 memory of the whole process tree during that phase (sampled every 0.2 s with psutil: this process
 plus every worker). At the end, ``resource.getrusage`` peaks for this process and for its largest
 waited-for child. On a shared machine the wall-clock figures move with the load: compare the ratios.
@@ -23,15 +23,14 @@ import argparse
 import json
 import resource
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import psutil
+from bench_ingest import peak_memory, tree_cpu  # same folder: run as a script
 
 from communique.config import Settings
 from communique.ingest import read_inputs
@@ -44,54 +43,22 @@ DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/eval/corpus/bbc_ful
 MB = 1024 * 1024
 
 
-def tree_rss() -> int:
-    """Resident bytes of this process and all its descendants."""
-    me = psutil.Process()
-    total = 0
-    for proc in [me, *me.children(recursive=True)]:
-        try:
-            total += proc.memory_info().rss
-        except psutil.Error:
-            pass  # a worker exited between listing and reading
-    return total
-
-
-@contextmanager
-def peak_memory() -> Iterator[list[int]]:
-    """Samples the process tree's RSS while the block runs; the peak is in ``box[0]`` afterwards."""
-    box = [tree_rss()]
-    stop = threading.Event()
-
-    def sample() -> None:
-        while not stop.wait(0.2):
-            box[0] = max(box[0], tree_rss())
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    try:
-        yield box
-    finally:
-        stop.set()
-        thread.join()
-        box[0] = max(box[0], tree_rss())
-
-
 def timed_ingest(label: str, items: list[Article | Reject], analyzer: Any, batch_size: int, n: int,
                  bare_rate: float, results: dict[str, Any]) -> None:
     """One ingest into a fresh store; prints and records articles/s, ratio to bare spaCy, peak memory."""
     analyzer.analyze(Article(article_id="warm-up", text="Norway and Brazil held talks in Oslo."))
     with tempfile.TemporaryDirectory() as tmp, peak_memory() as peak:
         store = open_store(Path(tmp) / "store", create=True)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), tree_cpu()
         summary = ingest_items(items, store, analyzer, batch_size=batch_size)
-        took = time.perf_counter() - start
+        took, used = time.perf_counter() - start, tree_cpu() - cpu
         events = store.count("events")
         store.close()
     rate = n / took
-    print(f"{label:<28} {took:7.1f} s {rate:7.1f} articles/s  {rate / bare_rate:5.2f}x bare  "
+    print(f"{label:<28} {took:7.1f} s {rate:7.1f} articles/s {n / used:7.1f} per CPU-s  {rate / bare_rate:5.2f}x bare  "
           f"peak {peak[0] / MB:6.0f} MB  ({summary.stored} stored, {summary.rejected} rejected, {events} events)",
           flush=True)
-    results[label] = {"seconds": round(took, 2), "articles_per_s": round(rate, 2),
+    results[label] = {"seconds": round(took, 2), "articles_per_s": round(rate, 2), "articles_per_cpu_s": round(n / used, 2),
                       "ratio_to_bare": round(rate / bare_rate, 3), "peak_tree_rss_mb": round(peak[0] / MB),
                       "stored": summary.stored, "events": events}
 
@@ -120,7 +87,8 @@ def main() -> None:
     texts = [a.text for a in articles]
     n = len(articles)
     print(f"{n} articles ({sum(map(len, texts)) / max(n, 1):.0f} characters on average) from {args.data}; "
-          f"{psutil.cpu_count()} CPUs, load average {psutil.getloadavg()[0]:.1f}", flush=True)
+          f"{psutil.cpu_count()} CPUs, load average {psutil.getloadavg()[0]:.1f}; "
+          f"selective parsing {'on' if settings.selective_parsing else 'off'}", flush=True)
     results: dict[str, Any] = {"articles": n, "load_average_at_start": round(psutil.getloadavg()[0], 2)}
 
     import spacy

@@ -151,3 +151,51 @@ def test_committed_openapi_schema_is_the_apps(store_dir):
     committed = json.loads((ROOT / "docs" / "openapi.json").read_text("utf-8"))
     assert committed == create_app(store_dir).openapi(), \
         "docs/openapi.json is stale: regenerate with `communique serve --print-openapi > docs/openapi.json`"
+
+
+def test_worker_app_from_the_environment_keeps_the_security_rules(store_dir, monkeypatch):
+    # `communique serve --workers N`: each worker builds its app from the environment.
+    from communique.api.app import SERVE_CONFIG_ENV, app_from_environment
+
+    monkeypatch.setenv(SERVE_CONFIG_ENV, json.dumps({"store": str(store_dir), "allowed_hosts": HOSTS}))
+    monkeypatch.delenv("COMMUNIQUE_API_TOKEN", raising=False)
+    with TestClient(app_from_environment()) as c:
+        assert c.get("/api/dyad/IRN/RUS").json()["periods"][0]["period"] == "2024-01"
+        assert c.post("/api/ingest", json={"articles": []}).status_code in (404, 405)
+    with TestClient(app_from_environment(), base_url="http://rebind.example") as evil:
+        assert evil.get("/api/health").status_code == 400
+    monkeypatch.setenv("COMMUNIQUE_API_TOKEN", TOKEN)
+    with TestClient(app_from_environment()) as c:
+        assert c.post("/api/ingest", json={"articles": [{"article_id": "x", "text": "y"}]}).status_code == 401
+
+
+def test_dyad_answers_follow_the_store_after_ingest(tmp_path):
+    # Answers are remembered per store state: a commit must never leave an old answer served.
+    root = tmp_path / "store"
+    build_store(root, fixture_analyses()[:1])[0].close()
+    new = coded_article("wire/jun-1", "2024-06-03", [("IRN", "RUS", "AID")])
+    app = create_app(root, token=TOKEN, allowed_hosts=HOSTS, analyzer=PreparedAnalyses([new]))
+    body = {"articles": [{"article_id": "wire/jun-1", "text": new.article.text, "published": "2024-06-03",
+                          "source": "https://wire.example/"}]}
+    with TestClient(app) as c:
+        before = c.get("/api/dyad/IRN/RUS").json()["periods"]
+        assert c.post("/api/ingest", json=body, headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+        after = {p["period"]: p for p in c.get("/api/dyad/IRN/RUS").json()["periods"]}
+        # The store's own tables are read through the new state too (articles, drill-down).
+        assert "wire/jun-1" in {a["article_id"] for a in c.get("/api/articles").json()["items"]}
+        assert c.get("/api/events/wire/jun-1%23e0").json()["span_text"]
+    assert "2024-06" not in {p["period"] for p in before}
+    assert after["2024-06"]["categories"]["AID"] == 1
+
+
+def test_dyads_heatmap_lists_every_dyad_month_with_events(client):
+    body = client.get("/api/dyads").json()
+    cells = {(r["a"], r["b"], r["period"]): r for r in body["items"]}
+    assert body["freq"] == "month" and not body["directed"]
+    assert cells[("IRN", "RUS", "2024-01")]["events"] == 3
+    assert all(a < b for a, b, _ in cells)
+    csv_rows = list(csv.DictReader(io.StringIO(client.get("/api/dyads", params={"format": "csv"}).text)))
+    assert len(csv_rows) == len(body["items"])
+    directed = client.get("/api/dyads", params={"directed": "true", "freq": "year"}).json()["items"]
+    assert {(r["a"], r["b"]) for r in directed} >= {("USA", "IRN")}
+    assert client.get("/api/dyads", params={"since": "2024-05-01", "until": "2024-01-01"}).status_code == 400

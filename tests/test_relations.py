@@ -22,12 +22,14 @@ from communique.relations import (
     EventIndex,
     alignment_network,
     cell_events,
+    dyad_months,
     dyad_series,
     export_network,
     network_json,
     resolve_event,
     trend_statements,
 )
+from communique.relations.search import EventFilter, search_events
 from communique.relations.synthetic import build_store, coded_article
 from conftest import FIXTURES
 
@@ -168,6 +170,89 @@ def test_undirected_is_the_union_of_both_directions(events, freq, pair):
                 assert n == x.quads[quad] + y.quads[quad]
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(coded_event, st.integers(1, 4)), max_size=25),
+       st.sampled_from(["week", "month", "quarter", "year"]), st.booleans(), st.sampled_from(["events", "reports"]),
+       st.sampled_from([(None, None), (date(2024, 2, 1), None), (date(2024, 1, 10), date(2024, 3, 20))]))
+def test_series_without_event_ids_has_the_same_figures(events, freq, directed, measure, window):
+    # The counted path (the snapshot's per-day dyad sums) must agree with the row-by-row path.
+    analyses = _analyses([e for e, _ in events])
+    for analysis, (_, reports) in zip(analyses, events, strict=True):
+        analysis.events[0] = msgspec.structs.replace(analysis.events[0], n_reports=reports)
+    index = EventIndex.from_analyses(analyses)
+    since, until = window
+    for a, b in (("IRN", "RUS"), ("RUS", "IRN"), ("CHN", "USA")):
+        full = msgspec.to_builtins(dyad_series(index, a, b, freq, directed, measure, since=since, until=until))
+        counted = msgspec.to_builtins(dyad_series(index, a, b, freq, directed, measure, since=since, until=until,
+                                                  with_events=False))
+        for period in full["periods"]:
+            period["cells"] = {}
+        assert counted == full
+
+
+def test_dyad_months_counts_every_dyad_once_per_month(store):
+    table = dyad_months(store)
+    rows = {(r["a"], r["b"], r["period"].isoformat()[:7]): r for r in table.to_pylist()}
+    assert all(a < b for a, b, _ in rows)  # undirected: each dyad under one name
+    jan = rows[("IRN", "RUS", "2024-01")]
+    assert (jan["events"], jan["cooperative"], jan["conflictual"]) == (3, 3, 0)
+    months = by_period(dyad_series(store, "IRN", "RUS", freq="month"))
+    for (a, b, month), row in rows.items():
+        if (a, b) == ("IRN", "RUS"):
+            assert months[month].events == row["events"]
+    directed = {(r["a"], r["b"]) for r in dyad_months(store, directed=True).to_pylist()}
+    assert ("USA", "IRN") in directed and ("IRN", "USA") not in directed
+    with pytest.raises(ValueError, match="unknown freq"):
+        dyad_months(store, freq="decade")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(coded_event, max_size=30), st.sampled_from([None, "IRN", "usa", "RUS"]),
+       st.sampled_from([None, "CHN", "RUS"]), st.sampled_from([None, "CONSULT", "aid"]),
+       st.sampled_from([(None, None), (date(2024, 2, 1), None), (None, date(2024, 3, 1)),
+                        (date(2024, 1, 15), date(2024, 2, 15))]),
+       st.integers(1, 7), st.integers(0, 12))
+def test_event_listing_matches_every_filter_newest_first(events, actor, recipient, category, window, limit, offset):
+    index = EventIndex.from_analyses(_analyses(events))
+    since, until = window
+    flt = EventFilter(actor=actor, recipient=recipient, category=category, since=since, until=until)
+    page = search_events(index, flt, limit=limit, offset=offset)
+    # The reference: every snapshot row filtered and ordered in Python.
+    rows = index.query("SELECT event_id, day, actor_countries, recipient_countries, category FROM ev").to_pylist()
+    expected = [r for r in rows
+                if (actor is None or actor.upper() in r["actor_countries"])
+                and (recipient is None or recipient.upper() in r["recipient_countries"])
+                and (category is None or r["category"] == category.upper())
+                and (since is None or (r["day"] is not None and r["day"] >= since))
+                and (until is None or (r["day"] is not None and r["day"] <= until))]
+    expected.sort(key=lambda r: r["event_id"])
+    expected.sort(key=lambda r: r["day"] is None)
+    expected.sort(key=lambda r: r["day"] or date.min, reverse=True)
+    assert page.total == len(expected)
+    assert [e["event_id"] for e in page.items] == [r["event_id"] for r in expected[offset: offset + limit]]
+
+
+def test_a_persisted_snapshot_is_reused_for_its_ledger_state_only(tmp_path):
+    from communique.relations.index import CORE_CACHE, core_table
+    from communique.store import open_store
+
+    opened, _ = build_store(tmp_path / "store", fixture_analyses()[:3])
+    first = core_table(opened)
+    cache = opened.root / CORE_CACHE
+    assert cache.exists()
+    assert core_table(open_store(opened.root)).equals(first)  # read back from the cache file
+    cache.write_bytes(b"not parquet")  # damaged: computed again, and rewritten
+    # Recomputed rows come back in whatever order DuckDB's threads finish: compare as sets.
+    assert core_table(open_store(opened.root)).sort_by("event_id").equals(first.sort_by("event_id"))
+    opened.close()
+    more, _ = build_store(tmp_path / "store", [coded_article("late/1", "2024-07-01", [("IRN", "RUS", "AID")])])
+    fresh = core_table(more)  # a new commit: the cached state is stale
+    assert fresh.num_rows == first.num_rows + 1
+    months = by_period(dyad_series(more, "IRN", "RUS", with_events=False))
+    assert months["2024-07"].categories["AID"] == 1
+    more.close()
+
+
 # -- network -----------------------------------------------------------------------------------------
 
 def test_alignment_network_weights_blocs_and_exports(store):
@@ -229,6 +314,18 @@ def test_cli_dyad_csv_and_json(store):
                                  "--directed", "--freq", "year"])
     data = json.loads(result.stdout)
     assert data["directed"] and data["periods"][0]["events"] == 2
+
+
+def test_cli_dyads_lists_every_dyad_period(store):
+    result = runner.invoke(app, ["dyads", "--store", str(store.root)])
+    assert result.exit_code == 0, result.output
+    rows = {(r["a"], r["b"], r["period"]): r for r in csv.DictReader(io.StringIO(result.stdout))}
+    assert rows[("IRN", "RUS", "2024-01")]["events"] == "3"
+    result = runner.invoke(app, ["dyads", "--store", str(store.root), "--freq", "year", "--format", "json",
+                                 "--directed"])
+    assert {(r["a"], r["b"], r["period"]) for r in json.loads(result.stdout)} >= {("USA", "IRN", "2024")}
+    bad = runner.invoke(app, ["dyads", "--store", str(store.root), "--freq", "decade"])
+    assert bad.exit_code != 0 and "unknown freq 'decade'" in str(bad.exception)
 
 
 def test_cli_dyad_png_is_a_readable_chart(store, tmp_path):

@@ -74,7 +74,7 @@ def test_random_batches_store_every_id_once_with_its_latest_content(runs, batch_
         pipeline = FakePipeline()
         expected_events = sum(len(pipeline.analyze(Article(article_id=i, text=t)).events)
                               for i, (t, _) in stored.items())
-        assert store.count("events") == expected_events
+        assert store.count("event_reports") == expected_events  # one report per stored event
         # Every child row belongs to a stored article.
         assert store.sql("SELECT count(*) AS n FROM actors WHERE article_id NOT IN "
                          "(SELECT article_id FROM articles)").to_pylist() == [{"n": 0}]

@@ -40,6 +40,9 @@ class Settings:
     extraction_flavour: str = "balanced"
     # CAMEO/Phoenix-format actor dictionaries that extend the packaged knowledge base.
     actor_dictionaries: tuple[str, ...] = ()
+    # Run spaCy's statistical components only on the sentences that can hold a quote, an event
+    # or the names they refer back to (communique.nlp.selective); off parses every sentence.
+    selective_parsing: bool = True
 
     @classmethod
     def load(cls, overrides: dict[str, Any] | None = None) -> Settings:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from communique.config import Settings
 from communique.records import Analysis, Article
@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from communique.knowledge import KnowledgeBase
+    from communique.nlp.selective import SelectiveParser
+
+T = TypeVar("T")
 
 
 def article_date(article: Article) -> date | None:
@@ -45,14 +48,36 @@ class Pipeline:
 
         return load_knowledge_base(dictionaries=self.settings.actor_dictionaries)
 
+    @cached_property
+    def selective(self) -> SelectiveParser | None:
+        """The selective parser when ``settings.selective_parsing`` is on and the spaCy pipeline
+        allows it (see ``communique.nlp.selective``); None means every sentence is parsed."""
+        if not self.settings.selective_parsing:
+            return None
+        from communique.nlp.selective import SelectiveParser, supports
+
+        if not supports(self.nlp):
+            return None  # a pipeline with components we cannot copy back: parse in full
+        return SelectiveParser(self.nlp, self.kb)
+
+    def parse_many(self, pairs: Iterable[tuple[str, T]]) -> Iterator[tuple[Doc, T]]:
+        """``(text, context)`` pairs → ``(doc, context)``, in batches, selectively when enabled.
+
+        The same contract as ``nlp.pipe(pairs, as_tuples=True)``: callers that need the parsed
+        doc itself (evaluation, the quote extractor on its own) get the pipeline's parsing mode.
+        """
+        selective = self.selective
+        if selective is not None:
+            return selective.pipe(pairs, batch_size=self.settings.batch_size)
+        return self.nlp.pipe(pairs, as_tuples=True, batch_size=self.settings.batch_size)  # type: ignore[no-any-return]
+
     def analyze(self, article: Article) -> Analysis:
         """Actors, quotes and events of one article."""
         return next(iter(self.analyze_many([article])))
 
     def analyze_many(self, articles: Iterable[Article]) -> Iterator[Analysis]:
         """Stream articles through spaCy in batches, yielding one ``Analysis`` each."""
-        pairs = ((a.text, a) for a in articles)
-        for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.settings.batch_size):
+        for doc, article in self.parse_many((a.text, a) for a in articles):
             yield self.analyze_doc(doc, article)
 
     def analyze_doc(self, doc: Doc, article: Article) -> Analysis:

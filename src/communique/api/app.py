@@ -65,7 +65,7 @@ def create_app(
     def health() -> dict[str, Any]:
         """The server is up; the number of events it serves; whether ingest is enabled."""
         index = state.index()
-        return {"status": "ok", "events": int(index.rows("SELECT count(*) FROM ev")[0][0]),
+        return {"status": "ok", "events": index.event_count(),
                 "ingest": bool(state.token)}
 
     @app.exception_handler(ValueError)
@@ -86,6 +86,20 @@ def create_app(
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.add_middleware(SecurityHeaders)
     return app
+
+
+SERVE_CONFIG_ENV = "COMMUNIQUE_SERVE_CONFIG"
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker of ``communique serve --workers N``: the store and allowed hosts from
+    ``$COMMUNIQUE_SERVE_CONFIG`` (JSON), the token from ``$COMMUNIQUE_API_TOKEN``."""
+    import json
+    import os
+
+    config = json.loads(os.environ[SERVE_CONFIG_ENV])
+    return create_app(config["store"], token=os.environ.get("COMMUNIQUE_API_TOKEN") or None,
+                      allowed_hosts=config["allowed_hosts"])
 
 
 def _mount_web(app: FastAPI, state: ApiState) -> None:

@@ -31,6 +31,14 @@ class DyadSeriesModel(BaseModel):
     periods: list[dict[str, Any]]
 
 
+class DyadPeriodsModel(BaseModel):
+    """``relations.dyad_months``: every dyad's counts per period (rows with events only)."""
+
+    freq: str
+    directed: bool
+    items: list[dict[str, Any]]
+
+
 class TrendModel(BaseModel):
     statements: list[dict[str, Any]]
 

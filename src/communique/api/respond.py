@@ -82,7 +82,8 @@ def alternatives(json_schema_ref: type | None = None) -> dict[int | str, dict[st
             404: {"model": ErrorModel, "description": "Not found."}}
 
 
-def remembered(state: ApiState, key: tuple[Any, ...], build: Callable[[EventIndex], Response]) -> Response:
+def remembered(state: ApiState, key: tuple[Any, ...], build: Callable[[EventIndex], Response],
+               index: EventIndex | None = None) -> Response:
     """The response ``build`` makes, remembered for the current store state (responses of a store
     state never change, and the dashboard and clients ask the same questions again and again)."""
 
@@ -91,5 +92,5 @@ def remembered(state: ApiState, key: tuple[Any, ...], build: Callable[[EventInde
         extra = {k: v for k, v in made.headers.items() if k == "content-disposition"}
         return bytes(made.body), made.media_type, extra
 
-    body, media_type, headers = state.memo(key, compute)
+    body, media_type, headers = state.memo(key, compute, index)
     return Response(body, media_type=media_type, headers=headers)

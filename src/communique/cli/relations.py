@@ -81,8 +81,9 @@ def dyad(
     start, end = parse_day("--since", since), parse_day("--until", until)
     with open_store(store) as opened:
         try:
+            # Only JSON lists each cell's event ids; the other formats are served from the dyad cube.
             series = dyad_series(opened, a, b, freq=freq, directed=directed, measure=measure,
-                                 since=start, until=end)
+                                 since=start, until=end, with_events=fmt is DyadFormat.json)
         except ValueError as exc:
             raise UsageError(str(exc)) from exc
     if fmt is DyadFormat.png:
@@ -104,6 +105,51 @@ def dyad(
         arrow = "→" if series.directed else "↔"
         print_table(f"{series.a} {arrow} {series.b} per {series.freq} ({series.measure}; blank = not covered)",
                     columns, ([row[c] for c in columns] for row in series.rows()))
+
+
+class DyadsFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+    table = "table"
+
+
+@app.command()
+def dyads(
+    store: Path = StoreOption,
+    freq: str = typer.Option("month", "--freq", help="Period: week, month, quarter or year."),
+    directed: bool = typer.Option(False, "--directed", help="Actor → recipient pairs (else each pair once)."),
+    since: str | None = typer.Option(None, "--since", help="First day (YYYY-MM-DD)."),
+    until: str | None = typer.Option(None, "--until", help="Last day (YYYY-MM-DD)."),
+    fmt: DyadsFormat = typer.Option(DyadsFormat.csv, "--format", "-f", help="csv, json or table."),
+    output: Path | None = OutputOption,
+) -> None:
+    """Every dyad's events per period (a heatmap's data): events, reports, cooperative, conflictual,
+    Goldstein sum, for each (a, b, period) with events."""
+    from communique.relations import dyad_months
+    from communique.relations.periods import check_freq, label
+    from communique.store import open_store
+
+    start, end = parse_day("--since", since), parse_day("--until", until)
+    with open_store(store) as opened:
+        try:
+            f = check_freq(freq)
+            rows = dyad_months(opened, freq=f, directed=directed, since=start, until=end).to_pylist()
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
+    for row in rows:
+        row["period"] = label(row["period"], f)
+    if fmt is DyadsFormat.json:
+        if output is None:
+            write_json(rows)
+        else:
+            import json
+
+            _emit(json.dumps(rows, indent=2) + "\n", output)
+    elif fmt is DyadsFormat.csv:
+        _emit(csv_text(rows), output)
+    else:
+        columns = ["a", "b", "period", "events", "reports", "cooperative", "conflictual", "goldstein"]
+        print_table(f"dyads per {f}", columns, ([row[c] for c in columns] for row in rows))
 
 
 @app.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -49,6 +50,10 @@ def serve(
     allow_host: list[str] = typer.Option(
         [], "--allow-host", help="Another Host name to accept (the server refuses unknown Host headers)."
     ),
+    workers: int = typer.Option(
+        1, "--workers", min=1, max=16,
+        help="Worker processes (each holds its own snapshot of the store in memory; about one per core).",
+    ),
     print_openapi: bool = typer.Option(
         False, "--print-openapi", help="Print the OpenAPI schema (as in docs/openapi.json) and exit."
     ),
@@ -68,6 +73,7 @@ def serve(
     import uvicorn
 
     from communique.api import LOOPBACK_HOSTS, create_app
+    from communique.store import open_store
 
     hosts = [*LOOPBACK_HOSTS, *allow_host]
     if host not in hosts and host not in ("0.0.0.0", "::"):  # noqa: S104 - naming, not binding
@@ -75,8 +81,24 @@ def serve(
     if not _is_loopback(host):
         err(f"warning: listening on {host}, reachable from other machines; "
             "only Host names in --allow-host are answered")
-    api = create_app(store, token=token, allowed_hosts=hosts)
-    err(f"serving {store} on http://{host}:{port}/api (schema: /openapi.json)"
+    options = {"log_level": "warning", "server_header": False, "limit_concurrency": 256, "timeout_keep_alive": 5}
+    if workers == 1:
+        api = create_app(store, token=token, allowed_hosts=hosts)
+        err(f"serving {store} on http://{host}:{port}/api (schema: /openapi.json)"
+            + ("; ingest enabled" if token else "; read-only"))
+        uvicorn.run(api, host=host, port=port, **options)  # type: ignore[arg-type]
+        return
+    from communique.api.app import SERVE_CONFIG_ENV
+
+    open_store(store).close()  # a bad store is reported here, once, not by every worker
+    # Worker processes build the app from the environment (uvicorn imports it by name); the
+    # token travels the same way it may arrive, in $COMMUNIQUE_API_TOKEN.
+    os.environ[SERVE_CONFIG_ENV] = json.dumps({"store": str(store), "allowed_hosts": hosts})
+    if token:
+        os.environ["COMMUNIQUE_API_TOKEN"] = token
+    else:
+        os.environ.pop("COMMUNIQUE_API_TOKEN", None)
+    err(f"serving {store} on http://{host}:{port}/api with {workers} workers (schema: /openapi.json)"
         + ("; ingest enabled" if token else "; read-only"))
-    uvicorn.run(api, host=host, port=port, log_level="warning", server_header=False,
-                limit_concurrency=256, timeout_keep_alive=5)
+    uvicorn.run("communique.api.app:app_from_environment", factory=True, host=host, port=port, workers=workers,
+                **options)  # type: ignore[arg-type]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import signal
 import sys
-import time
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,12 @@ def ingest(
     store: Path = StoreOption,
     batch_size: int = typer.Option(256, "--batch-size", min=1, help="Articles per committed batch."),
     watch: float | None = typer.Option(
-        None, "--watch", min=1.0, help="Ingest again every INTERVAL seconds until interrupted (feeds)."
+        None, "--watch", min=1.0, help="Poll the inputs every INTERVAL seconds until interrupted, adding only "
+        "what is new: conditional requests for URLs, new feed items, new or changed files; what was seen is "
+        "remembered in STORE/watch/state.json."
+    ),
+    rounds: int | None = typer.Option(
+        None, "--rounds", min=1, help="With --watch: stop after this many rounds (for scripts and tests)."
     ),
     model: str | None = ModelOption,
     allow_private: bool = AllowPrivateOption,
@@ -70,6 +75,8 @@ def ingest(
     from communique.pipeline import Pipeline
     from communique.store import ingest as run_ingest
 
+    if rounds is not None and watch is None:
+        raise UsageError("--rounds needs --watch INTERVAL")
     settings = make_settings(model, allow_private, max_bytes)
     pipeline: Any = Pipeline(settings)
     if executor != "local" or workers is not None or scheduler is not None:
@@ -78,16 +85,50 @@ def ingest(
         kind = executor if executor != "local" else ("dask" if scheduler else "process")
         pipeline = ParallelAnalyzer(make_executor(kind, workers=workers, scheduler=scheduler), settings)
     try:
-        while True:
-            summary = _ingest_once(run_ingest, inputs, store, settings, pipeline, batch_size)
-            if watch is None:
-                break
-            time.sleep(watch)
+        if watch is not None:
+            code = _watch(inputs, store, settings, pipeline, batch_size, watch, rounds)
+        else:
+            code = _ingest_once(run_ingest, inputs, store, settings, pipeline, batch_size).exit_code
     finally:
         if hasattr(pipeline, "close"):
             pipeline.close()
-    if summary.exit_code:
-        raise typer.Exit(summary.exit_code)
+    if code:
+        raise typer.Exit(code)
+
+
+def _watch(inputs: list[str], store: Path, settings: Any, pipeline: Any, batch_size: int, interval: float,
+           rounds: int | None) -> int:
+    """``ingest --watch``: rounds of ``Watcher`` until ``rounds`` are done or Ctrl-C; a line per round,
+    one per failed source and the totals at the end on standard error. Exit code 1 when any source
+    failed or any item was rejected."""
+    from communique.ingest.watch import Watcher
+
+    def on_reject(reject: Any) -> None:
+        err(f"rejected: {reject.input}: {reject.reason}")
+
+    def on_round(summary: Any) -> None:
+        for warning in summary.warnings:
+            err(f"warning: {warning}")
+        for result in summary.results:
+            if result.status == "failed":
+                err(f"watch: {result.source}: failed: {result.error}")
+        err(summary.line())
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    watcher = Watcher(inputs, store, settings, pipeline, batch_size=batch_size, on_reject=on_reject)
+    # A service manager stops a watch with SIGTERM: end it as cleanly as Ctrl-C.
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        watcher.run(interval, rounds, on_round=on_round)
+    except KeyboardInterrupt:
+        err("watch: stopped; what was committed is kept")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        watcher.close()
+        err(watcher.totals.line())
+    return 1 if watcher.totals.failed or watcher.totals.rejected else 0
 
 
 def _ingest_once(run_ingest, inputs, store, settings, pipeline, batch_size):  # type: ignore[no-untyped-def]

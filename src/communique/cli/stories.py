@@ -38,23 +38,30 @@ def stories(
     since: str | None = typer.Option(
         None, "--since", help="Only stories running on or after this date (YYYY-MM-DD)."
     ),
-    window_days: float = typer.Option(
-        3.0, "--window-days", min=0, help="Days between articles of one story."
+    window_days: float | None = typer.Option(
+        None, "--window-days", min=0,
+        help="Days between articles of one story; given, the stories are re-clustered with it "
+        "instead of read from the store.",
     ),
     threshold: float | None = typer.Option(
-        None, "--threshold", min=0.001, max=1.0, help="Similarity an article needs to join a story."
+        None, "--threshold", min=0.001, max=1.0,
+        help="Similarity an article needs to join a story; given, the stories are re-clustered.",
     ),
     fmt: StoriesFormat = typer.Option(StoriesFormat.json, "--format", "-f", help="json or table."),
 ) -> None:
-    """Group the store's articles into stories: title, time span, articles, actors, reports, sources."""
+    """The store's stories (clustered as articles were ingested): title, time span, articles, actors,
+    reports, sources, events."""
     from communique.store import open_store
     from communique.stories import StoryClusterer
     from communique.stories.from_store import stories_from_store
 
     start = _parse_since(since)
-    clusterer = StoryClusterer(window_days=window_days)
-    if threshold is not None:
-        clusterer = StoryClusterer(window_days=window_days, threshold=threshold)
+    # The stories ingest stored, unless other clustering settings are asked for.
+    clusterer: StoryClusterer | None = None
+    if window_days is not None or threshold is not None:
+        window = 3.0 if window_days is None else window_days
+        clusterer = (StoryClusterer(window_days=window) if threshold is None
+                     else StoryClusterer(window_days=window, threshold=threshold))
     with open_store(store) as opened:
         found = stories_from_store(opened, since=start, clusterer=clusterer)
     if fmt is StoriesFormat.table:

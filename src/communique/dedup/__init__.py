@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from communique.dedup.events import article_source, merge_events
+from communique.dedup.events import article_source, event_day, event_key, merge_events
 from communique.dedup.index import DuplicateIndex, DuplicateMatch
 from communique.dedup.text import normalize_text, text_hash, words
 
@@ -17,6 +17,8 @@ __all__ = [
     "DuplicateIndex",
     "DuplicateMatch",
     "article_source",
+    "event_day",
+    "event_key",
     "merge_events",
     "normalize_text",
     "text_hash",

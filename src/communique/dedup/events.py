@@ -83,12 +83,24 @@ def _provenance(event: Event) -> list[dict[str, Any]]:
     ]
 
 
-def _key(event: Event, group: str | None) -> tuple[Any, ...]:
+def event_key(event: Event) -> tuple[Any, ...]:
+    """What two reports of one happening share: category, negation, aux modes and the two sides
+    (as sets of countries, else names; unordered for symmetric categories). The date is compared
+    separately (within a tolerance), so it is not part of the key."""
     actors, recipients = _side(event.actor), _side(event.recipient)
     category = event.category.upper()
     symmetric = category in symmetric_categories()
     sides: tuple[Any, ...] = (frozenset({actors, recipients}),) if symmetric else (actors, recipients)
-    return (group, category, event.negated, tuple(sorted(event.aux)), *sides)
+    return (category, event.negated, tuple(sorted(event.aux)), *sides)
+
+
+def event_day(event: Event) -> date | None:
+    """The event's resolved date, or None when it has none (or it does not parse)."""
+    return _day(event)
+
+
+def _key(event: Event, group: str | None) -> tuple[Any, ...]:
+    return (group, *event_key(event))
 
 
 def merge_events(

@@ -171,7 +171,7 @@ def _predict(docs: list[Doc], settings: Settings) -> Iterator[tuple[Doc, list[Pr
     # the pipeline's own stages up to quotes (events are not needed here)
     pipeline = Pipeline(settings)
     pairs = ((d.article.text, d) for d in docs)
-    for parsed, doc in pipeline.nlp.pipe(pairs, as_tuples=True, batch_size=settings.batch_size):
+    for parsed, doc in pipeline.parse_many(pairs):
         actors = recognise_actors(parsed, pipeline.kb, article_date(doc.article))
         quotes = extract_quotes(parsed, actors, doc.article)
         ours = [

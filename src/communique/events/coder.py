@@ -10,9 +10,14 @@ Internal module; the public entry point is ``communique.events.code_events``. Fo
    xcomp/conj chains, the quoted speaker for "we"/"I" inside a quote), recipients from the
    object, the dative, the recipient prepositions of the entry, a possessive or demonym on the
    object ("Washington's demands"), the place of an attack when nothing else is named;
+   A person or group the knowledge base leaves without a country takes the country the
+   sentence is about; a passive with no agent takes its "from" source as actor;
 4. negation, aux modes (future/hypothetical/historical), PLOVER's future rule (cooperation
-   announced for the future is AGREE, material conflict is THREATEN), date, location, context;
-5. one ``Event`` per trigger, grounded in its sentence (``span`` is the sentence's span).
+   announced for the future is AGREE, material conflict is THREATEN; with an "unless" clause,
+   THREATEN), obligations in reported speech as the reporter's REQUEST, date, location, context;
+5. one ``Event`` per trigger, in reading order, grounded in its sentence (``span`` is the
+   sentence's span, as DESIGN.md's contract says); a side still open is another country the
+   sentence names, or the event is domestic (CAMEO/PLOVER code dyads).
 """
 
 from __future__ import annotations
@@ -21,10 +26,21 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from importlib import resources
 from typing import TYPE_CHECKING
 
 from communique.events.dates import resolve_date
-from communique.events.lexicon import Lexicon, Match, context_words, intent_codes, load_lexicon
+from communique.events.lexicon import (
+    CARRIER_NOUNS,
+    DEFAULT_PREPS,
+    LexEntry,
+    Lexicon,
+    Match,
+    context_words,
+    intent_codes,
+    load_lexicon,
+)
 from communique.events.ontology import Ontology, load_ontology
 from communique.records import ActorMention, Article, Event, EventActor, Quote, Speaker
 
@@ -44,13 +60,14 @@ _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "would"})
 _HYPOTHETICAL_AUX = frozenset({"could", "might", "may"})
 _HYPOTHETICAL_MARKS = frozenset({"if", "unless"})
 _PLACE_KINDS = frozenset({"place", "country", "metonym"})
+# Mentions that say which country a sentence is about (for actors the knowledge base leaves open);
+# persons and bodies count too when their code is a country's.
+_HOME_KINDS = frozenset({"place", "country", "metonym", "demonym", "role", "group"})
 _COOPERATIVE = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
 # Categories whose events without a named target are domestic (target: the actor's own country).
 _DOMESTIC_DEFAULT = frozenset({"PROTEST", "COERCE", "CONCEDE", "RETREAT", "MOBILIZE", "REJECT", "THREATEN", "REQUEST", "AGREE"})
 # Prepositions that introduce a noun's own arguments (searched for a recipient inside an object).
 _ARGUMENT_PREPS = frozenset({"of", "by", "for", "with", "from", "to", "against", "on", "toward", "towards", "into"})
-# Nouns that carry a nominal event named by their compound ("mediation effort", "peace process").
-_CARRIER_NOUNS = frozenset({"effort", "process", "mission", "campaign", "operation", "initiative", "bid", "drive"})
 # Plural back-references to the two sides of the article's latest bilateral event.
 _PAIR_NOUNS = frozenset({"minister", "side", "country", "government", "leader", "nation", "party", "president", "official", "delegation"})
 
@@ -61,6 +78,8 @@ class _Actor:
     direct: bool = True
     # An unnamed group ("authorities", "forces"): may take its country from the place.
     group: bool = False
+    # Filled by convention (a domestic event's own country), not read in the sentence.
+    implied: bool = False
 
 
 @dataclass
@@ -119,13 +138,22 @@ class EventCoder:
                     triggers[tok.i] = _Trigger(tok, m)
                     if m.obj is not None:
                         consumed.add(m.obj.i)
+                    if m.entry.subjects:
+                        # "talks collapsed": the subject noun is part of this event, not one of its own.
+                        consumed.update(c.i for c in tok.children if c.dep_ in _SUBJ + _PASSIVE_SUBJ)
+        for tok in sent:
+            # "X declared that China must drop barriers": an obligation reported by X is X's demand,
+            # whatever the verb of the obligation (CAMEO 10); coded below through the reporter.
+            if (tok.pos_ in ("VERB", "AUX") and tok.i not in triggers and tok.dep_ == "ccomp"
+                    and _obligation_reporter(tok, None) is not None):
+                triggers[tok.i] = _Trigger(tok, Match(_OBLIGATION_ENTRY, None, ()))
         for tok in sent:
             if tok.pos_ in ("NOUN", "PROPN") and tok.i not in consumed and tok.i not in triggers:
                 nm = self.lexicon.match_noun(tok)
                 if nm is None:
                     continue
                 head = tok.head
-                if tok.dep_ == "compound" and head.lemma_.lower() in _CARRIER_NOUNS and head.i not in consumed:
+                if tok.dep_ == "compound" and head.lemma_.lower() in CARRIER_NOUNS and head.i not in consumed:
                     # "a mediation effort between X and Y": the carrier noun holds the syntax.
                     triggers[head.i] = _Trigger(head, Match(nm.entry, tok, ()))
                 else:
@@ -142,7 +170,8 @@ class EventCoder:
             self._govern(trig, governors)
             kept.append(trig)
         governing = {t.governor.i for t in kept if t.governor is not None}
-        kept = [t for t in kept if t.token.i not in governing]
+        # Reading order: of two equally confident events the earlier one is the sentence's lead.
+        kept = sorted((t for t in kept if t.token.i not in governing), key=lambda t: t.token.i)
         built = [e for e in (self._build(t, sent, index, state, article, published) for t in kept) if e is not None]
         yield from _merge_repeats(built)
 
@@ -219,23 +248,31 @@ class EventCoder:
         if any(a.lower_ in _FUTURE_AUX for a in _aux_tokens(tok, trig.governor)):
             trig.intent = True
 
-        actors, recipients, place = self._participants(trig, state, entry.category or code.category or "")
+        actors, recipients, place = self._participants(trig, state, entry.category or code.category or "", sent)
         speaker = state.speaker_at(tok.idx)
         if speaker is not None:
-            for a in actors:
+            # "Israel said a mortar was fired at it": the open pronoun of a reported clause is its speaker.
+            for a in actors + recipients:
                 if a.actor.text.lower() in _SPEAKER_PRONOUNS and not a.actor.country:
                     a.actor = EventActor(text=a.actor.text, name=speaker.name, country=speaker.country,
                                          sector=speaker.sector, start=a.actor.start, end=a.actor.end)
+            recipients = [r for r in recipients if r.actor.country or r.actor.name]
         actors = [a for a in actors if a.actor.country or a.actor.name]
         if not actors:
             confidence -= 0.3
         elif not all(a.direct for a in actors):
             confidence -= 0.15
-        if recipients and not all(r.direct for r in recipients):
+        if recipients and not all(r.direct or r.implied for r in recipients):
             confidence -= 0.15
-        if entry.nominal:
+        # "Italy announced a suspension of air links": the light verb carries the event's clause.
+        light_object = entry.nominal and tok.dep_ == "dobj" and tok.head.lemma_.lower() in self.lexicon.light
+        anchor = tok.head if light_object else clause
+        if entry.nominal and not light_object:
             confidence -= 0.1
-        if _subordinate(clause):
+        if _main_clause(anchor):
+            # The main clause is what the sentence reports; ranks above its complements and asides.
+            confidence += 0.05
+        if _subordinate(anchor):
             # Background in a relative or adverbial clause ("after X attacked Y") ranks below the news.
             confidence -= 0.1
 
@@ -243,7 +280,7 @@ class EventCoder:
 
         # "X said Y must do Z" is X demanding Z of Y (CAMEO's reading of obligation in reported speech).
         demand_by = _obligation_reporter(tok, trig.governor)
-        if demand_by is not None and category not in ("REQUEST", "REJECT"):
+        if demand_by is not None and (category not in ("REQUEST", "REJECT") or entry is _OBLIGATION_ENTRY):
             reporters = [a for a in state.resolve(demand_by) if a.actor.country or a.actor.name]
             if reporters:
                 recipients, actors = actors, reporters
@@ -284,8 +321,15 @@ class EventCoder:
                 category, cameo, mode = new_code.category or category, new_code.code, new_code.mode
         elif trig.intent and negated and category == "AGREE":
             category, cameo, mode, negated = "REJECT", "120", None, False
+        if (trig.intent or "future" in aux) and not negated and _ultimatum(clause):
+            # "will withdraw its force unless the president holds elections": a conditional
+            # announcement is a threat (CAMEO 13), whatever the action announced.
+            category, cameo, mode = "THREATEN", "130", None
         if "hypothetical" not in aux and _in_conditional(clause):
             aux.add("hypothetical")
+        if "hypothetical" in aux:
+            # A condition ("unless the Kremlin closed its base") is not what the sentence reports.
+            confidence -= 0.1
 
         final = self.ontology.code(cameo)
         words = [t.lower_ for t in _clause_tokens(clause, sent)]
@@ -304,6 +348,14 @@ class EventCoder:
         recipient_list = [r.actor for r in recipients]
         if not actor_list and not recipient_list:
             return None
+        # CAMEO/PLOVER code every event as a dyad: a side still open (categories that are not
+        # domestic by default, see _participants) is another country the sentence names, or else
+        # the event is domestic. A guessed side points at the mention that names its country and
+        # does not change the confidence.
+        if not recipient_list:
+            recipient_list = _guess_side(state, sent, actor_list)
+        elif not actor_list:
+            actor_list = _guess_side(state, sent, recipient_list)
         span = (sent.start_char, sent.end_char)
         key = "|".join([article.article_id, f"{span[0]}:{span[1]}", category,
                         ",".join(f"{a.country}:{a.name}" for a in actor_list),
@@ -333,7 +385,7 @@ class EventCoder:
         )
 
     # ---------------------------------------------------------------- participants
-    def _participants(self, trig: _Trigger, state: _DocState, category: str
+    def _participants(self, trig: _Trigger, state: _DocState, category: str, sent: Span
                       ) -> tuple[list[_Actor], list[_Actor], str | None]:
         entry = trig.match.entry
         tok = trig.token
@@ -347,6 +399,13 @@ class EventCoder:
             if subj is None and trig.governor is not None:
                 subj = _subject(tok, names)
             passive_subj = next((c for c in tok.children if c.dep_ in _PASSIVE_SUBJ), None)
+            if (passive_subj is not None and trig.match.obj is not None
+                    and passive_subj.left_edge.i <= trig.match.obj.i <= passive_subj.right_edge.i):
+                # "Dozens of rockets were fired": the passive subject is the light verb's object.
+                passive_subj = None
+                is_passive = True
+            else:
+                is_passive = passive_subj is not None or any(c.dep_ == "auxpass" for c in tok.children)
             agent = next((c for c in tok.children if c.dep_ == "agent"), None)
             if agent is not None:
                 pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
@@ -360,6 +419,16 @@ class EventCoder:
                 recipients = state.resolve(passive_subj)
             if not recipients:
                 recipients = self._verb_recipients(trig, state, actors)
+            if not actors and agent is None and is_passive:
+                # A passive with no agent: the source is the actor ("rockets were fired from Gaza",
+                # "aid was flown in from Germany", also when the parser hangs "from" on the target).
+                heads = [tok] + [g for c in tok.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+                for c in (c for h in heads for c in h.children):
+                    if c.dep_ == "prep" and c.lower_ == "from":
+                        source = next((g for g in c.children if g.dep_ == "pobj"), None)
+                        if source is not None:
+                            actors = [_Actor(a.actor, False) for a in state.resolve(source) if a.actor.country]
+                            break
             # Possessive on a light object is the actor when no subject was found ("Moscow's support").
             if not actors and trig.match.obj is not None:
                 poss = next((c for c in trig.match.obj.children if c.dep_ == "poss"), None)
@@ -380,8 +449,18 @@ class EventCoder:
                     a.actor = EventActor(text=a.actor.text, name=a.actor.name, country=place_actor.country,
                                          sector=a.actor.sector, start=a.actor.start, end=a.actor.end)
                     a.direct = False
+        # An unnamed group acting with no place named ("workers stopped work") takes the country the
+        # sentence is about (see below for named actors).
+        for a in actors:
+            if a.group and a.actor.country is None and a.actor.name is None:
+                home_country = state.sentence_country(sent, {r.actor.country for r in recipients})
+                if home_country is not None:
+                    a.actor = EventActor(text=a.actor.text, name=None, country=home_country,
+                                         sector=a.actor.sector, start=a.actor.start, end=a.actor.end)
+                    a.direct = False
         actors = [a for a in actors if a.actor.country or a.actor.name or a.actor.text.lower() in _SPEAKER_PRONOUNS]
-        recipients = [r for r in recipients if r.actor.country or r.actor.name]
+        recipients = [r for r in recipients if r.actor.country or r.actor.name
+                      or (r.actor.text.lower() in _SPEAKER_PRONOUNS and state.speaker_at(trig.token.idx) is not None)]
         actor_keys = {(a.actor.country, a.actor.name) for a in actors}
         recipients = [r for r in recipients if (r.actor.country, r.actor.name) not in actor_keys]
         if (not recipients and "place" in entry.flags and place_actor is not None
@@ -389,6 +468,17 @@ class EventCoder:
             recipients = [_Actor(place_actor, False)]
         if not recipients and not had_recipient_slot and not entry.nominal:
             recipients = self._fallback_recipients(trig, state, actors)
+        # A named person or group the knowledge base gives no country ("President Okoro", "the
+        # judge") most often belongs to the country the sentence is about: news sentences name
+        # foreign parties explicitly, home ones by title. Prefer a country the other side lacks.
+        for side, other in ((actors, recipients), (recipients, actors)):
+            for a in side:
+                if a.actor.country is None and (a.actor.name or a.group):
+                    home_country = state.sentence_country(sent, {o.actor.country for o in other})
+                    if home_country is not None:
+                        a.actor = EventActor(text=a.actor.text, name=a.actor.name, country=home_country,
+                                             sector=a.actor.sector, start=a.actor.start, end=a.actor.end)
+                        a.direct = False
         # CAMEO/PLOVER convention: an event with no target named is domestic; its target is the
         # place where it happens or else the actor's own country ("Algerians blocked roads").
         if not recipients and "sym" not in entry.flags and actors and (
@@ -397,7 +487,8 @@ class EventCoder:
             home = place_actor if place_actor is not None else actors[0].actor
             if home.country:
                 recipients = [_Actor(EventActor(text=home.text, name=None, country=home.country,
-                                                start=home.start, end=home.end), False)]
+                                                start=home.start, end=home.end), False,
+                                     implied=True)]
         return _dedupe(actors), _dedupe(recipients), place
 
     def _verb_recipients(self, trig: _Trigger, state: _DocState, actors: list[_Actor]) -> list[_Actor]:
@@ -479,6 +570,13 @@ class EventCoder:
             subj = _subject(head, state.names_actor)
             if subj is not None:
                 actors = state.resolve(subj)
+        if not recipients and noun.dep_ == "dobj" and head.lemma_.lower() in self.lexicon.light:
+            # "made concessions to Uganda": the light verb holds the event's prepositions.
+            for c in head.children:
+                if c.dep_ == "prep" and c.lower_ in entry.preps:
+                    for pobj in c.children:
+                        if pobj.dep_ == "pobj":
+                            recipients += [a for a in state.resolve(pobj) if a.actor.country]
         if noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
             # "staged a sit-in in protest against X", "were engaged in ethnic cleansing against X":
             # the event is the subject's, and the verb's recipient prepositions are the event's.
@@ -535,7 +633,14 @@ class EventCoder:
             if c.dep_ in ("dobj", "ccomp", "xcomp", "dative", "attr") or (
                 c.dep_ == "prep" and c.lower_ in trig.match.entry.preps
             ):
-                for t in c.subtree:
+                words = list(c.subtree)
+                if trig.match.obj is not None and c.i == trig.match.obj.i:
+                    # The event noun of a light pattern ("prevented the demonstration staged by ... to
+                    # protest ... Iraq"): not inside the clauses that describe it.
+                    skip = {t.i for d in c.subtree if d.dep_ in ("acl", "relcl") and d.pos_ in ("VERB", "AUX")
+                            for t in d.subtree}
+                    words = [t for t in words if t.i not in skip]
+                for t in words:
                     m = state.mention_of(t)
                     if m is None or not m.country or m.country in actor_countries:
                         continue
@@ -590,6 +695,26 @@ class _DocState:
             stack.extend((c, depth + 1) for c in reversed(list(t.children)))
         return None
 
+    def sentence_country(self, sent: Span, avoid: set[str | None]) -> str | None:
+        """The first country named in ``sent`` (see ``sentence_mention``), else None."""
+        m = self.sentence_mention(sent, avoid)
+        return m.country if m is not None else None
+
+    def sentence_mention(self, sent: Span, avoid: set[str | None]) -> ActorMention | None:
+        """The first mention in ``sent`` that names a country (by name, place, demonym, capital, or a
+        person or body of that country), else None.
+
+        A country outside ``avoid`` wins over one inside it; one inside it is still returned.
+        """
+        found: list[ActorMention] = []
+        for m in self.mentions:
+            if m.start >= sent.end_char:
+                break
+            if (m.start >= sent.start_char and m.country and all(f.country != m.country for f in found)
+                    and (m.kind in _HOME_KINDS or m.country in _country_codes())):
+                found.append(m)
+        return next((m for m in found if m.country not in avoid), found[0] if found else None)
+
     def names_actor(self, tok: Token) -> bool:
         """Whether the noun phrase headed by ``tok`` names an actor with a country."""
         return any(a.actor.country for a in self.resolve(tok))
@@ -630,11 +755,27 @@ class _DocState:
             if pair_ref and self.pairs:
                 out += [_Actor(a, False) for a in self.pairs[-1]]
                 continue
+            if pair_ref and head.lower_ != "they":
+                # "The two countries signed a pact" with no earlier pair: the two countries the
+                # sentence names.
+                named = self._sentence_pair(head)
+                if named:
+                    out += [_Actor(self.event_actor(m), False) for m in named]
+                    continue
             found = self._resolve_head(head)
             if found is not None:
                 out.append(found)
                 out += self._coordinated_modifiers(head, found)
         return out
+
+    def _sentence_pair(self, head: Token) -> list[ActorMention]:
+        """Exactly two countries named by name in ``head``'s sentence (else an empty list)."""
+        sent = head.sent
+        seen: dict[str, ActorMention] = {}
+        for m in self.mentions:
+            if sent.start_char <= m.start < sent.end_char and m.kind in ("country", "metonym") and m.country:
+                seen.setdefault(m.country, m)
+        return list(seen.values()) if len(seen) == 2 else []
 
     def _coordinated_modifiers(self, head: Token, found: _Actor) -> list[_Actor]:
         """"Chinese and Indian diplomats": the second demonym names a second actor."""
@@ -683,8 +824,10 @@ class _DocState:
         if found is not None:
             return found
         if head.pos_ in ("NOUN", "PROPN"):
+            # A plural common noun ("workers", "rebels") is an unnamed group.
             return _Actor(EventActor(text=head.text, name=None, country=None, start=head.idx,
-                                     end=head.idx + len(head.text)), False)
+                                     end=head.idx + len(head.text)), False,
+                          group=head.tag_ in ("NNS", "NNPS") and head.pos_ == "NOUN")
         return None
 
     def _modified(self, head: Token) -> _Actor | None:
@@ -720,6 +863,25 @@ class _DocState:
         end = head.idx + len(head.text)
         return EventActor(text=self.text[left:end], name=m.name, country=m.country, sector=m.sector,
                           start=left, end=end)
+
+
+def _guess_side(state: _DocState, sent: Span, other: list[EventActor]) -> list[EventActor]:
+    """The missing side of an event: another country the sentence names, else the other side's own."""
+    m = state.sentence_mention(sent, {a.country for a in other})
+    if m is not None:
+        return [EventActor(text=m.text, name=None, country=m.country, start=m.start, end=m.end)]
+    home = next((a for a in other if a.country), None)
+    if home is None:
+        return []
+    return [EventActor(text=home.text, name=None, country=home.country, start=home.start, end=home.end)]
+
+
+@lru_cache(maxsize=1)
+def _country_codes() -> frozenset[str]:
+    """ISO country codes of the knowledge base (a person's or a body's code may also be an IGO's)."""
+    text = resources.files("communique.knowledge").joinpath("data", "countries.tsv").read_text("utf-8")
+    rows = (line.split("\t", 1)[0] for line in text.splitlines() if line and not line.startswith("#"))
+    return frozenset(code for code in rows if len(code) == 3 and code.isupper())
 
 
 # -------------------------------------------------------------------- small parse helpers
@@ -776,6 +938,10 @@ def _subject(tok: Token, names_actor: Callable[[Token], bool] | None = None) -> 
 
 
 _OBLIGATION = frozenset({"must", "should", "ought"})
+# The trigger of an obligation in reported speech whose verb is no event of its own.
+_OBLIGATION_ENTRY = LexEntry(pattern="<obligation>", head="", nominal=False, particles=(), objects=frozenset(),
+                             compounds=(), cameo="100", category=None, mode=None, flags=frozenset(),
+                             preps=DEFAULT_PREPS)
 _REPORTING = frozenset({"say", "tell", "declare", "insist", "state", "add", "conclude", "stress", "warn", "argue",
                         "announce", "confirm"})
 
@@ -795,6 +961,18 @@ def _names_other_side(trig: _Trigger) -> bool:
     heads = [trig.token] + ([trig.match.obj] if trig.match.obj is not None else [])
     return any(c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and c.lower_ in trig.match.entry.preps)
                for h in heads for c in h.children if c.i != getattr(trig.match.obj, "i", -1))
+
+
+def _main_clause(tok: Token) -> bool:
+    """Whether ``tok`` is the sentence's main verb or a conjunct or complement chained to it."""
+    cur = tok
+    for _ in range(4):
+        if cur.dep_ == "ROOT" or cur.head is cur:
+            return True
+        if cur.dep_ not in ("conj", "xcomp"):
+            return False
+        cur = cur.head
+    return False
 
 
 def _subordinate(tok: Token) -> bool:
@@ -849,6 +1027,13 @@ def _negated(tok: Token) -> bool:
     if tok.dep_ == "conj" and any(c.dep_ == "neg" for c in tok.head.children):
         return False
     return any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children)
+
+
+def _ultimatum(tok: Token) -> bool:
+    """Whether ``tok`` (or the verb it is chained to) has an "unless" clause of its own."""
+    heads = [tok] + ([tok.head] if tok.dep_ in ("xcomp", "conj") else [])
+    return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children)
+               for h in heads for c in h.children)
 
 
 def _in_conditional(tok: Token) -> bool:

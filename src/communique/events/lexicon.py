@@ -1,8 +1,10 @@
 """The event lexicon: trigger words (verbs, phrasal and light-verb forms, nominal events) → CAMEO codes.
 
-The entries live in ``events/data/lexicon.tsv`` (its header documents the pattern syntax); this
-module parses them once into lookups keyed by lemma, so the coder does one dictionary lookup per
-token and then checks a handful of candidate entries against the token's children.
+The entries live in ``events/data/lexicon.tsv`` (its header documents the pattern syntax), with a
+fallback layer in ``events/data/lexicon_petrarch.tsv`` derived from the PETRARCH2 CAMEO verb
+dictionary (MIT); this module parses them once into lookups keyed by lemma, so the coder does one
+dictionary lookup per token and then checks a handful of candidate entries against the token's
+children. For one lemma the most specific matching entry wins, the hand-written one on a tie.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Token
 
 DEFAULT_PREPS = ("with", "to", "against", "on", "at", "for", "from", "into")
+# Nouns that carry an event named by their compound ("mediation effort", "peace process").
+CARRIER_NOUNS = frozenset({"effort", "process", "mission", "campaign", "operation", "initiative", "bid", "drive"})
 
 # Dependency labels under which a particle or preposition of a phrasal verb hangs.
 _PARTICLE_DEPS = frozenset({"prt", "prep", "advmod", "agent", "dative"})
@@ -38,6 +42,10 @@ class LexEntry:
     mode: str | None
     flags: frozenset[str]
     preps: tuple[str, ...]
+    # From the derived fallback table (lexicon_petrarch.tsv) rather than the hand-written lexicon.
+    derived: bool = False
+    # Lemmas one of which must head the verb's subject ("@aid": "aid arrived", not "the envoy arrived").
+    subjects: frozenset[str] = frozenset()
 
     @property
     def governor(self) -> str | None:
@@ -49,7 +57,7 @@ class LexEntry:
 
     @property
     def specificity(self) -> int:
-        return len(self.particles) + 2 * bool(self.objects) + len(self.compounds)
+        return len(self.particles) + 2 * bool(self.objects) + len(self.compounds) + 2 * bool(self.subjects)
 
 
 @dataclass(frozen=True)
@@ -77,7 +85,7 @@ class Lexicon:
             table.setdefault(entry.head, []).append(entry)
         for table in (self.verbs, self.nouns):
             for candidates in table.values():
-                candidates.sort(key=lambda e: -e.specificity)
+                candidates.sort(key=lambda e: (-e.specificity, e.derived))
 
     def match_verb(self, token: Token) -> Match | None:
         """The most specific verb entry whose particles and object are present at ``token``."""
@@ -89,6 +97,8 @@ class Lexicon:
             if "intrans" in entry.flags and has_object:
                 continue
             if "noclause" in entry.flags and any(c.dep_ in ("xcomp", "ccomp") for c in token.children):
+                continue
+            if entry.subjects and not _subject_is(token, entry.subjects):
                 continue
             particles: list[Token] = []
             ok = True
@@ -136,6 +146,15 @@ class Lexicon:
         return None
 
 
+def _subject_is(token: Token, lemmas: frozenset[str]) -> bool:
+    """Whether the subject of ``token`` (or its compound: "aid convoy") is one of ``lemmas``."""
+    for child in token.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            words = [child] + [c for c in child.children if c.dep_ in ("compound", "amod")]
+            return any(w.lemma_.lower() in lemmas for w in words)
+    return False
+
+
 def _find_object(token: Token, lemmas: frozenset[str]) -> Token | None:
     for child in token.children:
         if child.dep_ in _OBJECT_DEPS and child.lemma_.lower() in lemmas:
@@ -147,13 +166,18 @@ def _find_object(token: Token, lemmas: frozenset[str]) -> Token | None:
                     for pobj in grand.children:
                         if pobj.lemma_.lower() in lemmas:
                             return pobj
+        # "ended mediation efforts": the event is the compound of a carrier noun.
+        if child.dep_ in ("dobj", "nsubjpass") and child.lemma_.lower() in CARRIER_NOUNS:
+            for grand in child.children:
+                if grand.dep_ == "compound" and grand.lemma_.lower() in lemmas:
+                    return child
         # "carried out an attack": the object may hang on the particle's verb through a prep.
         if child.dep_ == "prt":
             continue
     return None
 
 
-def _parse(text: str) -> list[LexEntry]:
+def _parse(text: str, derived: bool = False) -> list[LexEntry]:
     entries: list[LexEntry] = []
     header_seen = False
     for line in text.splitlines():
@@ -168,6 +192,7 @@ def _parse(text: str) -> list[LexEntry]:
         nominal = pattern.startswith("n:")
         words = pattern[2:].split() if nominal else pattern.split()
         objects: set[str] = set()
+        subjects: set[str] = set()
         particles: list[str] = []
         compounds: tuple[str, ...] = ()
         if nominal:
@@ -177,6 +202,8 @@ def _parse(text: str) -> list[LexEntry]:
             for word in words[1:]:
                 if word.startswith("+"):
                     objects.update(word[1:].split("|"))
+                elif word.startswith("@"):
+                    subjects.update(word[1:].split("|"))
                 else:
                     particles.append(word)
         entries.append(
@@ -192,6 +219,8 @@ def _parse(text: str) -> list[LexEntry]:
                 mode=None if mode in ("", "-") else mode,
                 flags=frozenset(f for f in flags.split() if f != "-"),
                 preps=tuple(p for p in preps.split(",") if p) or DEFAULT_PREPS,
+                derived=derived,
+                subjects=frozenset(subjects),
             )
         )
     return entries
@@ -199,9 +228,11 @@ def _parse(text: str) -> list[LexEntry]:
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
-    """The packaged lexicon, parsed once per process."""
-    text = resources.files("communique.events").joinpath("data", "lexicon.tsv").read_text("utf-8")
-    return Lexicon(_parse(text))
+    """The packaged lexicon (hand-written entries, then the PETRARCH-derived fallback), parsed once per process."""
+    data = resources.files("communique.events").joinpath("data")
+    hand = _parse(data.joinpath("lexicon.tsv").read_text("utf-8"))
+    derived = _parse(data.joinpath("lexicon_petrarch.tsv").read_text("utf-8"), derived=True)
+    return Lexicon(hand + derived)
 
 
 def _read_pairs(name: str) -> dict[str, str]:

@@ -18,7 +18,7 @@ import ipaddress
 import re
 import socket
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from communique.config import Settings
@@ -31,15 +31,41 @@ _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
 _REDIRECTS = {301, 302, 303, 307, 308}
 CHUNK = 1 << 16
+# Response headers handed back to callers (for conditional requests and politeness).
+_KEPT_HEADERS = frozenset({"etag", "last-modified", "content-type", "retry-after", "date"})
+
+
+# Statuses worth asking again after a pause (the server is busy or briefly broken).
+TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
 @dataclass
 class Fetched:
-    """A fetched resource: final URL after redirects, its content type and body."""
+    """A fetched resource: final URL after redirects, its content type and body.
+
+    ``status`` is 304 (and ``body`` empty) when a conditional request found nothing new;
+    ``headers`` holds, under lower-case names, the response headers a caller may remember
+    (``etag``, ``last-modified``, ``retry-after``).
+    """
 
     url: str
     content_type: str
     body: bytes
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FetchFailed(InputError):
+    """A fetch that failed after the request was allowed: an HTTP error status or a broken
+    connection. ``transient`` says whether trying again later may help; ``retry_after`` is the
+    server's ``Retry-After`` header, when it sent one."""
+
+    def __init__(self, input_name: str, reason: str, *, status: int | None = None,
+                 transient: bool = False, retry_after: str | None = None) -> None:
+        super().__init__(input_name, reason)
+        self.status = status
+        self.transient = transient
+        self.retry_after = retry_after
 
 
 def _embedded_ipv4(ip: ipaddress.IPv6Address) -> tuple[list[ipaddress.IPv4Address], bool]:
@@ -114,8 +140,12 @@ def is_url(name: str) -> bool:
     return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*://", name))
 
 
-def fetch(url: str, settings: Settings) -> Fetched:
-    """GET ``url`` under the checks in the module docstring; raises ``InputError`` subclasses."""
+def fetch(url: str, settings: Settings, headers: dict[str, str] | None = None) -> Fetched:
+    """GET ``url`` under the checks in the module docstring; raises ``InputError`` subclasses.
+
+    ``headers`` are extra request headers (e.g. ``If-None-Match``); they cannot replace ``Host``.
+    A ``304 Not Modified`` answer comes back as a ``Fetched`` with status 304 and no body.
+    """
     import urllib3
 
     deadline = time.monotonic() + settings.fetch_timeout
@@ -156,26 +186,36 @@ def fetch(url: str, settings: Settings) -> Fetched:
         if parts.query:
             path += "?" + parts.query
         try:
+            request_headers = {"User-Agent": settings.user_agent,
+                               "Accept": "text/html,application/xhtml+xml,application/rss+xml,"
+                                         "application/atom+xml,application/xml;q=0.9,*/*;q=0.8"}
+            # The Host header is the checked name: a caller's header may not point it elsewhere.
+            request_headers.update({k: v for k, v in (headers or {}).items() if k.lower() != "host"})
+            request_headers["Host"] = host_header
             response = pool.urlopen(
-                "GET", path, headers={"Host": host_header, "User-Agent": settings.user_agent,
-                                      "Accept": "text/html,application/xhtml+xml,application/rss+xml,"
-                                                "application/atom+xml,application/xml;q=0.9,*/*;q=0.8"},
+                "GET", path, headers=request_headers,
                 redirect=False, retries=False, preload_content=False, assert_same_host=False,
             )
         except urllib3.exceptions.HTTPError as exc:
-            raise InputError(url, f"fetch failed ({type(exc).__name__}: {str(exc)[:160]})") from exc
+            raise FetchFailed(url, f"fetch failed ({type(exc).__name__}: {str(exc)[:160]})", transient=True) from exc
         try:
             if response.status in _REDIRECTS and response.headers.get("Location"):
                 current = urljoin(current, response.headers["Location"])
                 continue
             if response.status >= 400:
-                raise InputError(url, f"HTTP {response.status}")
+                raise FetchFailed(url, f"HTTP {response.status}", status=response.status,
+                                  transient=response.status in TRANSIENT_STATUSES,
+                                  retry_after=response.headers.get("Retry-After"))
+            kept = {k.lower(): v for k, v in response.headers.items() if k.lower() in _KEPT_HEADERS}
+            if response.status == 304:
+                return Fetched(url=current, content_type="", body=b"", status=304, headers=kept)
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > settings.max_input_bytes:
                 raise InputError(url, f"response of {int(declared):,} bytes over the limit of "
                                       f"{settings.max_input_bytes:,} bytes (max_input_bytes)")
             body = _read_body(response, url, deadline, settings)
-            return Fetched(url=current, content_type=response.headers.get("Content-Type", ""), body=body)
+            return Fetched(url=current, content_type=response.headers.get("Content-Type", ""), body=body,
+                           status=response.status, headers=kept)
         finally:
             response.release_conn()
             pool.close()
@@ -189,7 +229,8 @@ def _read_body(response, url: str, deadline: float, settings: Settings) -> bytes
     try:
         while True:
             if time.monotonic() > deadline:
-                raise InputError(url, f"fetch took longer than {settings.fetch_timeout:g}s (fetch_timeout)")
+                raise FetchFailed(url, f"fetch took longer than {settings.fetch_timeout:g}s (fetch_timeout)",
+                                  transient=True)
             # read1 returns what has arrived: a server trickling bytes cannot outlast the deadline.
             chunk = response.read1(CHUNK)
             if not chunk:
@@ -198,4 +239,4 @@ def _read_body(response, url: str, deadline: float, settings: Settings) -> bytes
             if len(body) > settings.max_input_bytes:
                 raise InputError(url, f"response over the limit of {settings.max_input_bytes:,} bytes (max_input_bytes)")
     except (urllib3.exceptions.HTTPError, OSError) as exc:
-        raise InputError(url, f"fetch failed while reading ({type(exc).__name__})") from exc
+        raise FetchFailed(url, f"fetch failed while reading ({type(exc).__name__})", transient=True) from exc

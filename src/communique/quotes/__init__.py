@@ -4,7 +4,8 @@
 ``marks`` scans quote marks on the raw text, ``cues`` reads reporting verbs and their speakers and
 content from the parse, ``speakers`` resolves the speaker to a person or group, and ``extractor``
 runs the cascade (its docstring numbers the steps and states the span conventions). The reporting
-verbs are a data file, ``data/reporting_verbs.tsv``.
+verbs are a data file, ``data/reporting_verbs.tsv``; subjects that name no speaker (abstractions
+such as "a common belief") are another, ``data/non_speakers.txt``.
 """
 
 from __future__ import annotations

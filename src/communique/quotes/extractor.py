@@ -6,7 +6,8 @@
 3. Each cue with content is matched against the quoted spans: content that is only a quoted span
    (give or take "that" and punctuation) makes that span a *direct* quote; content with a quoted
    fragment inside is a *mixed* quote (the fragment is absorbed); content without quote marks is an
-   *indirect* quote.
+   *indirect* quote. A report with its cue clause in the middle ("A, the union said, but B") gives
+   one quote on each side of the cue clause, as a split direct quote does.
 4. Quoted spans still unattributed look for a cue in their frame: the words after the closing mark
    up to the end of the sentence ("...," he said.), then the words before the opening mark
    (He said: "..."). A span introduced by a colon takes the subject of the clause before it.
@@ -14,6 +15,11 @@
    speaker spoke in the same or the previous paragraph (a follow-on quote: name kept, no span), or is
    returned with ``speaker: null``; a short quoted term inside a sentence ("so-called 'red lines'")
    is not a quote.
+6. Pull quotes: a paragraph with no quote found in it, closed by the bare name of a person or
+   organisation ("... for days. Lena Kovac, BC Hydro"), is a quote by that name.
+
+Reports never run over a paragraph break, and lines without final punctuation (headings, links to
+other stories) give no reports (``cues``).
 
 Span conventions (those of the Gender Gap Tracker annotation guidelines): a direct quote's span
 includes its quote marks and everything inside them, final punctuation included; an indirect quote's
@@ -39,9 +45,16 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 _WORDS = re.compile(r"\w+")
+_EDGE_JUNK = " \t\n,;:—–-"
 _SENTENCE_END = frozenset({".", "!", "?"})
 # A quoted span with fewer words than this, inside a sentence and without a cue, is a quoted term.
 MIN_FREE_QUOTE_WORDS = 5
+# The name closing a pull quote is at most this many words ("Rod Peters"), its role at most as many again.
+_PULL_NAME_WORDS = 4
+# Words that mark a paragraph as a photo caption, whose closing name is a credit, not a speaker.
+_CAPTION_WORDS = frozenset({"photo", "photos", "pictured", "shown", "image", "file"})
+# A photo credit or caption source, not a speaker: "(CBC)", "Jane Li/Reuters".
+_NOT_IN_NAME = frozenset({"(", ")", "/", "[", "]"})
 
 
 @dataclass
@@ -113,6 +126,22 @@ class _Extraction:
         """A short quoted run of capitalised words is a name or title ('told "Fox News Sunday"')."""
         words = _WORDS.findall(self.text[span.start : span.end])
         return 0 < len(words) < MIN_FREE_QUOTE_WORDS and all(w[0].isupper() or w.isdigit() for w in words)
+
+    def _around_hole(self, start: int, end: int, hole: tuple[int, int] | None) -> list[tuple[int, int]]:
+        """'Officials hid under desks, he said, but one man ran to the roof': a report with its cue
+        clause in the middle is two reported statements, one on each side (as a split direct quote
+        is two quotes)."""
+        if hole is None or not start < hole[0] < hole[1] < end:
+            return [(start, end)]
+        pieces = []
+        for lo, hi in ((start, hole[0]), (hole[1], end)):
+            while lo < hi and self.text[lo] in _EDGE_JUNK:
+                lo += 1
+            while hi > lo and self.text[hi - 1] in _EDGE_JUNK:
+                hi -= 1
+            if _WORDS.search(self.text, lo, hi):
+                pieces.append((lo, hi))
+        return pieces or [(start, end)]
 
     # -- frames around a quoted span -------------------------------------------------------------
 
@@ -218,8 +247,10 @@ class _Extraction:
                 start, end = min(start, spans[0].start), max(end, spans[-1].end)
                 for m in spans:
                     used.add(index[id(m)])
-            found.append(_Found(start, end, kind, cue, speaker_of(cue), spans))
             covered.append((start, end))
+            pieces = self._around_hole(start, end, cue.hole) if kind == "indirect" else [(start, end)]
+            for piece_start, piece_end in pieces:
+                found.append(_Found(piece_start, piece_end, kind, cue, speaker_of(cue), spans))
 
         # steps 4-5: quoted spans in text order
         last_speaker: Speaker | None = None
@@ -267,9 +298,53 @@ class _Extraction:
             found.append(item)
             if item.speaker is not None and item.speaker.name:
                 last_speaker, last_paragraph = item.speaker, paragraph
+        found.extend(self._pull_quotes(found))
         found.sort(key=lambda f: (f.start, f.end))
         self._share_paragraph_cues(found)
         return found
+
+    def _pull_quotes(self, found: list[_Found]) -> list[_Found]:
+        """Pull quotes: a paragraph of statement closed by the bare name of who said it, as web
+        pages print them ("Power will be out for days. Lena Kovac, BC Hydro" / "... . Harbour Board")."""
+        doc, text = self.doc, self.text
+        taken = sorted([(f.start, f.end) for f in found] + [(m.start, m.end) for m in self.marked])
+        out: list[_Found] = []
+        for lo, hi in self.paragraphs:
+            if any(s < hi and lo < e for s, e in taken):
+                continue
+            body = text[lo:hi].rstrip()
+            if body.endswith("."):
+                body = body[:-1]  # "... Morgan Li."
+            cut = max(body.rfind(". "), body.rfind("! "), body.rfind("? "))
+            if cut < 1 or not (body[cut - 1].islower() or body[cut - 1].isdigit()):
+                continue  # no sentence before the name, or an abbreviation ("B.C. Supreme Court")
+            statement_end, tail_start = lo + cut + 1, lo + cut + 2
+            tail = doc.char_span(tail_start, lo + len(body), alignment_mode="expand")
+            words = _WORDS.findall(text[lo:statement_end])
+            if tail is None or len(words) < MIN_FREE_QUOTE_WORDS:
+                continue
+            if any(w.lower() in _CAPTION_WORDS for w in words):
+                continue  # a photo caption closed by its credit
+            name_tokens = []
+            for token in tail:
+                if token.text == ",":
+                    break
+                name_tokens.append(token)
+            if (
+                not name_tokens
+                or len(name_tokens) > _PULL_NAME_WORDS
+                or len(tail) > 2 * _PULL_NAME_WORDS
+                or any(t.pos_ in ("VERB", "AUX") or t.text in _NOT_IN_NAME for t in tail)
+                or not all(t.text[:1].isupper() or t.is_punct for t in name_tokens)
+                or not any(t.ent_type_ in ("PERSON", "ORG") for t in name_tokens)
+            ):
+                continue
+            speaker = self.resolver.resolve((name_tokens[0].i, name_tokens[-1].i + 1))
+            end = statement_end
+            while end > lo and text[end - 1] in ".!? ":
+                end -= 1
+            out.append(_Found(lo, end, "direct", None, speaker))
+        return out
 
     @staticmethod
     def _share_paragraph_cues(found: list[_Found]) -> None:

@@ -7,7 +7,7 @@ from functools import lru_cache
 from importlib import resources
 
 # Frames a cue can introduce; see the header of the data file.
-FRAMES = frozenset({"direct", "clause", "infinitive", "object", "as", "oprd"})
+FRAMES = frozenset({"direct", "clause", "infinitive", "object", "as", "oprd", "prep"})
 
 
 @dataclass(frozen=True)
@@ -39,3 +39,12 @@ def load_lexicon(classes: frozenset[str] = frozenset({"speech"})) -> dict[str, C
         if cls in classes:
             entries[lemma] = CueEntry(lemma, wanted, cls)
     return entries
+
+
+@lru_cache(maxsize=1)
+def load_non_speakers() -> frozenset[str]:
+    """Head-noun lemmas that name documents or data, not speakers (``data/non_speakers.txt``)."""
+    text = resources.files("communique.quotes").joinpath("data/non_speakers.txt").read_text("utf-8")
+    return frozenset(
+        line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )

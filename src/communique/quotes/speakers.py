@@ -45,6 +45,7 @@ class SpeakerResolver:
 
     def __init__(self, doc: Doc, actors: list[ActorMention], article: Article, quoted: Callable[[int], bool]):
         self.doc = doc
+        self.text = doc.text  # once: Doc.text joins every token on each access
         self.article = article
         self.actors = sorted(actors, key=lambda m: m.start)
         self._actor_starts = [m.start for m in self.actors]
@@ -55,6 +56,8 @@ class SpeakerResolver:
             if ent.label_ == "PERSON" and not quoted(ent.start_char)
         ]
         self._speakers: list[_Candidate] = []
+        self._person_ents = [ent for ent in doc.ents if ent.label_ == "PERSON"]
+        self._person_starts = [ent.start_char for ent in self._person_ents]
 
     @staticmethod
     def _full_name_map(doc: Doc, quoted: Callable[[int], bool]) -> dict[str, list[tuple[int, str]]]:
@@ -122,7 +125,7 @@ class SpeakerResolver:
         doc = self.doc
         span = doc[token_range[0] : token_range[1]]
         start, end = span.start_char, span.end_char
-        text = doc.text[start:end]
+        text = self.text[start:end]
         head = span.root
         mention = self._mention(start, end, head.idx)
         name: str | None = None
@@ -141,7 +144,11 @@ class SpeakerResolver:
                 if found is not None:
                     name, country, sector, person = found.name, found.country, found.sector, found.person
         else:
-            persons = [ent for ent in span.ents if ent.label_ == "PERSON"]
+            # person entities inside the phrase, found by offset (Span.ents walks every entity
+            # of the doc, once per speaker)
+            lo = bisect.bisect_left(self._person_starts, start)
+            hi = bisect.bisect_left(self._person_starts, end)
+            persons = [ent for ent in self._person_ents[lo:hi] if ent.end_char <= end]
             if persons:
                 name = self._full_name(persons[-1].text, persons[-1].start_char)
                 person = True

@@ -9,6 +9,7 @@ Library first; the ``dyad``/``network`` commands and the HTTP API call these fun
     series = dyad_series(store, "IRN", "RUS", freq="month")          # periods × categories/quads
     series.periods[-1].cells["COOPERATE"]                              # → event ids
     resolve_event(store, event_id)                                     # → article, sentence, span
+    dyad_months(store)                                                 # every dyad × month (Arrow table)
     graph = alignment_network(store)                                   # networkx graph with blocs
     trend_statements(store, "IRN", "RUS", freq="quarter")              # only what a test supports
 
@@ -20,11 +21,11 @@ from __future__ import annotations
 from communique.relations.drilldown import EventSource, cell_events, resolve_event
 from communique.relations.index import EventIndex, event_index
 from communique.relations.network import alignment_network, export_network, network_json
-from communique.relations.series import DyadPeriod, DyadSeries, dyad_series
+from communique.relations.series import DyadPeriod, DyadSeries, dyad_months, dyad_series
 from communique.relations.trends import TrendStatement, trend_statements
 
 __all__ = [
     "DyadPeriod", "DyadSeries", "EventIndex", "EventSource", "TrendStatement", "alignment_network",
-    "cell_events", "dyad_series", "event_index", "export_network", "network_json", "resolve_event",
+    "cell_events", "dyad_months", "dyad_series", "event_index", "export_network", "network_json", "resolve_event",
     "trend_statements",
 ]

@@ -51,6 +51,10 @@ def resolve_event(store: Store | EventIndex, event_id: str) -> EventSource | Non
     index = event_index(store)
     rows = index.store_rows("SELECT * FROM events WHERE event_id = ? LIMIT 1", [event_id])
     if not rows:
+        # A report merged into another report's event keeps its own id in the raw rows, so a
+        # link to it (from an article's event list or a provenance entry) still resolves.
+        rows = index.store_rows("SELECT * FROM event_reports WHERE event_id = ? LIMIT 1", [event_id])
+    if not rows:
         return None
     event = EVENTS.decode_row(rows[0])
     art = index.store_rows(

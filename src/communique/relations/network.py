@@ -31,7 +31,7 @@ def alignment_network(store: Store | EventIndex, since: date | None = None, unti
     if since and until and since > until:
         raise ValueError(f"since ({since}) is after until ({until})")
     index = event_index(store)
-    sql = ("SELECT event_id, quad_class, goldstein, actor_countries, recipient_countries FROM ev "
+    sql = ("SELECT event_id, quad_class, goldstein, actor_countries, recipient_countries FROM core "
            "WHERE day IS NOT NULL AND happened")
     params: list[Any] = []
     if since is not None:

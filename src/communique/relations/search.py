@@ -65,7 +65,7 @@ def _side(index: EventIndex, column: str, names: str, value: str) -> tuple[str, 
 def _countries(index: EventIndex) -> frozenset[str]:
     key = ("countries", "")
     if key not in index.derived:
-        rows = index.rows("SELECT DISTINCT unnest(list_concat(actor_countries, recipient_countries)) FROM ev")
+        rows = index.rows("SELECT DISTINCT unnest(list_concat(actor_countries, recipient_countries)) FROM core")
         index.derived[key] = frozenset(r[0] for r in rows if r[0])
     found: frozenset[str] = index.derived[key]
     return found
@@ -74,6 +74,9 @@ def _countries(index: EventIndex) -> frozenset[str]:
 def search_events(store: Store | EventIndex, flt: EventFilter, limit: int = 50, offset: int = 0) -> Page:
     """Events matching ``flt``, newest first."""
     index = event_index(store)
+    fast = _listed(index, flt, limit, offset)
+    if fast is not None:
+        return fast
     where: list[str] = ["true"]
     params: list[Any] = []
     if flt.actor:
@@ -118,6 +121,30 @@ def search_events(store: Store | EventIndex, flt: EventFilter, limit: int = 50, 
         row["day"] = row["day"].isoformat() if row["day"] else None
         items.append(row)
     return Page(total=total, limit=limit, offset=offset, items=items)
+
+
+def indexed(index: EventIndex, flt: EventFilter) -> bool:
+    """Whether the snapshot's listing answers ``flt`` (country codes, category, dates) without SQL."""
+    if flt.text or flt.article_id:
+        return False
+    countries = _countries(index)
+    # Anything else is an actor name, matched by SQL.
+    return all(side is None or side.upper() in countries for side in (flt.actor, flt.recipient))
+
+
+def _listed(index: EventIndex, flt: EventFilter, limit: int, offset: int) -> Page | None:
+    """The page from the snapshot's listing (``listing.py``) when ``indexed``; None otherwise."""
+    if not indexed(index, flt):
+        return None
+    actor = flt.actor.upper() if flt.actor else None
+    recipient = flt.recipient.upper() if flt.recipient else None
+    listing = index.listing()
+    found = listing.select(actor=actor, recipient=recipient, category=flt.category.upper() if flt.category else None,
+                           since=flt.since, until=flt.until)
+    items = listing.rows(found[offset: offset + limit])
+    for row in items:
+        row["day"] = row["day"].isoformat() if row["day"] else None
+    return Page(total=len(found), limit=limit, offset=offset, items=items)
 
 
 def search_articles(store: Store | EventIndex, *, source: str | None = None, since: date | None = None,
@@ -199,5 +226,5 @@ def stored_analysis(store: Store | EventIndex, article_id: str) -> Analysis | No
     quotes = [_record(QUOTES.decode_row(r), Quote) for r in index.store_rows(
         "SELECT * FROM quotes WHERE article_id = ? ORDER BY quote_id", [article_id])]
     events = [_record(EVENTS.decode_row(r), Event) for r in index.store_rows(
-        "SELECT * FROM events WHERE article_id = ? ORDER BY sentence_index, event_id", [article_id])]
+        "SELECT * FROM event_reports WHERE article_id = ? ORDER BY sentence_index, event_id", [article_id])]
     return Analysis(article=article, actors=actors, quotes=quotes, events=events)

@@ -23,7 +23,10 @@ from datetime import date
 from typing import Any, Literal
 
 import msgspec
+import numpy as np
+import pyarrow as pa
 
+from communique.relations.cube import day_number, dyad_period_table, from_day_number, period_numbers
 from communique.relations.index import EventIndex, event_index
 from communique.relations.periods import Freq, check_freq, label, period_start, periods
 from communique.store import Store
@@ -149,6 +152,19 @@ def dyad_events(store: Store | EventIndex, a: str, b: str, *, directed: bool = F
             for r in index.rows(sql, params)]
 
 
+def dyad_months(store: Store | EventIndex, *, freq: str = "month", directed: bool = False,
+                since: date | None = None, until: date | None = None) -> pa.Table:
+    """Every dyad's counts per month (or ``freq``), e.g. for a heatmap: an Arrow table with columns
+    ``a``, ``b`` (undirected: ``a`` < ``b``, each event once; directed: actor, recipient),
+    ``period`` (first day), ``events``, ``reports``, ``cooperative``, ``conflictual`` (events by quad
+    class) and ``goldstein`` (sum). Only dyad-periods with events are listed; periods without
+    coverage are not told apart here (``dyad_series`` does that for one dyad)."""
+    f = check_freq(freq)
+    if since and until and since > until:
+        raise ValueError(f"since ({since}) is after until ({until})")
+    return dyad_period_table(event_index(store).cube(), f, directed, since, until)
+
+
 def _totals(index: EventIndex, freq: Freq) -> dict[date, tuple[int, int]]:
     """Events and reports per period start (memoised on the snapshot)."""
     key = ("totals", freq)
@@ -228,6 +244,8 @@ def dyad_series(
     if since and until and since > until:
         raise ValueError(f"since ({since}) is after until ({until})")
     index = event_index(store)
+    if not with_events:
+        return _counted_series(index, a, b, f, directed, measure, since, until)
     groups = _groups(index, a, b, f, directed, since, until, with_events)
     days = [min(index.covered_days), max(index.covered_days)] if index.covered_days else []
     first = since or min(days + [g.start for g in groups[:1]], default=None)
@@ -281,7 +299,8 @@ def _period(start: date, end: date, freq: Freq, groups: list[_Group], covered: b
     out.categories = {k: _num(v) for k, v in counts.items()}
     out.net_cooperation = _num(coop - conflict)
     if volume:
-        out.goldstein_mean = round(goldstein / volume, 4)
+        # Sums of one-decimal scores, rounded first so summation order cannot move the last digit.
+        out.goldstein_mean = round(round(goldstein, 9) / volume, 4)
     denominator = total[1] if by_reports else total[0]
     if denominator:
         out.share = round(volume / denominator, 6)
@@ -293,3 +312,107 @@ def _period(start: date, end: date, freq: Freq, groups: list[_Group], covered: b
 def _num(value: float) -> float:
     """Whole numbers as such (counts stay readable in JSON and CSV)."""
     return int(value) if float(value).is_integer() else round(value, 4)
+
+
+def _counted_series(index: EventIndex, a: str, b: str, freq: Freq, directed: bool, measure: str,
+                    since: date | None, until: date | None) -> DyadSeries:
+    """``dyad_series`` without event ids, from the snapshot's dyad cube (``cube.py``): the same
+    figures as the row-by-row path, summed with NumPy over the dyad's active days."""
+    cube = index.cube()
+    rows = cube.rows(a, b, directed).between(since, until)
+    series = DyadSeries(a=a, b=b, freq=freq, directed=directed, measure=measure)
+    row_periods = period_numbers(rows.days, freq)
+    days = [min(index.covered_days), max(index.covered_days)] if index.covered_days else []
+    firsts = [from_day_number(row_periods[0])] if len(row_periods) else []
+    lasts = [from_day_number(row_periods[-1])] if len(row_periods) else []
+    first = since or min(days + firsts, default=None)
+    last = until or max(days + lasts, default=None)
+    if first is None or last is None:
+        return series
+    skeleton = _skeleton(index, freq, first, last)
+    n = len(skeleton.labels)
+    starts = skeleton.starts
+    slot = np.searchsorted(starts, row_periods)
+    by_reports = measure == "reports"
+    weight = rows.reports if by_reports else rows.events
+    gold = rows.g_reports if by_reports else rows.g_events
+
+    def summed(keys: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+        return np.bincount(keys, weights=values, minlength=size)[:size]
+
+    found = np.bincount(slot, minlength=n)[:n]
+    events = summed(slot, rows.events, n).astype(np.int64).tolist()
+    reports = summed(slot, rows.reports, n).astype(np.int64).tolist()
+    goldstein = summed(slot, gold, n).tolist()
+    quadded = (rows.quad >= 1) & (rows.quad <= 4)
+    quads = summed(slot[quadded] * 4 + rows.quad[quadded].astype(np.int64) - 1, weight[quadded], n * 4)
+    quads = quads.astype(np.int64).reshape(n, 4)
+    vocab = cube.vocabulary
+    width = len(vocab)
+    has_cat = rows.category >= 0
+    cat_keys = slot[has_cat] * width + rows.category[has_cat]
+    cats = summed(cat_keys, weight[has_cat], n * width).astype(np.int64).reshape(n, width)
+    # Categories outside the ontology are listed only in periods that have them (as the row path does).
+    present = np.bincount(cat_keys, minlength=n * width)[: n * width].reshape(n, width)
+    coop = quads[:, 0] + quads[:, 1]
+    net = (coop - quads[:, 2] - quads[:, 3]).tolist()
+    quad_rows = quads.tolist()
+    cat_rows = cats[:, : cube.n_known].tolist()
+    extra_names = vocab[cube.n_known:]
+    known = vocab[: cube.n_known]
+    quad_names = [QUADS[q] for q in (1, 2, 3, 4)]
+    for i, (period, start, end, covered, total) in enumerate(zip(
+            skeleton.labels, skeleton.start_text, skeleton.end_text, skeleton.covered, skeleton.totals, strict=True)):
+        if not (covered or found[i]):
+            series.periods.append(DyadPeriod(period=period, start=start, end=end, covered=False,
+                                             quads=dict.fromkeys(quad_names), categories=dict.fromkeys(known)))
+            continue
+        categories = dict(zip(known, cat_rows[i], strict=True))
+        if extra_names:
+            for j, name in enumerate(extra_names, start=cube.n_known):
+                if present[i, j]:
+                    categories[name] = int(cats[i, j])
+        volume = reports[i] if by_reports else events[i]
+        denominator = total[1] if by_reports else total[0]
+        series.periods.append(DyadPeriod(
+            period=period, start=start, end=end, covered=True, events=events[i], reports=reports[i],
+            total_events=total[0], total_reports=total[1],
+            goldstein_mean=round(round(goldstein[i], 9) / volume, 4) if volume else None,
+            net_cooperation=net[i],
+            share=round(volume / denominator, 6) if denominator else None,
+            net_cooperation_share=round(net[i] / denominator, 6) if denominator else None,
+            quads=dict(zip(quad_names, quad_rows[i], strict=True)), categories=categories,
+        ))
+    return series
+
+
+class _Skeleton(msgspec.Struct, frozen=True):
+    """What every dyad's series over the same periods shares: labels, bounds, coverage, totals."""
+
+    labels: list[str]
+    start_text: list[str]
+    end_text: list[str]
+    starts: np.ndarray  # period starts as day numbers
+    covered: list[bool]
+    totals: list[tuple[int, int]]
+
+
+def _skeleton(index: EventIndex, freq: Freq, first: date, last: date) -> _Skeleton:
+    """The periods from ``first`` to ``last`` with their coverage and totals (memoised on the snapshot)."""
+    cache = index.derived.setdefault(("skeletons", ""), {})
+    key = (freq, first, last)
+    found: _Skeleton | None = cache.get(key)
+    if found is None:
+        spans = list(periods(first, last, freq))
+        covered_starts = _covered_starts(index, freq)
+        totals = _totals(index, freq)
+        found = _Skeleton(
+            labels=[label(s, freq) for s, _ in spans], start_text=[s.isoformat() for s, _ in spans],
+            end_text=[e.isoformat() for _, e in spans],
+            starts=np.array([day_number(s) for s, _ in spans], dtype=np.int64),
+            covered=[s in covered_starts for s, _ in spans], totals=[totals.get(s, (0, 0)) for s, _ in spans],
+        )
+        if len(cache) >= 256:  # arbitrary since/until values must not grow it without bound
+            cache.clear()
+        cache[key] = found
+    return found

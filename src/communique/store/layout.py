@@ -11,8 +11,12 @@
 
 Rows are partitioned by the article's publication month (actor mentions, quotes and events live
 with their article, so replacing an article touches one fragment); rejects by the month they were
-seen. A *fragment* is one partition's share of one batch: the same ``part-<fragment>`` name in every
-table directory. More tables (e.g. ``stories``) are added by registering a ``TableSpec``.
+seen, story versions by the day they were written. A *fragment* is one partition's share of one
+batch: the same ``part-<fragment>`` name in every table directory. More tables are added by
+registering a ``TableSpec``.
+
+      index/groups.state             duplicate groups + story clusterer state (``grouping.py``);
+                                     derived, rebuilt/caught up from the ledger when behind
 
 Arrow schemas are derived from the msgspec records in ``records.py`` so a field added there is
 stored without touching this module; values Arrow cannot type (``dict[str, Any]``, ``Any``) are
@@ -32,7 +36,7 @@ import msgspec
 import msgspec.inspect as mi
 import pyarrow as pa
 
-from communique.records import ActorMention, Article, Event, Quote, Reject
+from communique.records import ActorMention, Article, Event, Quote, Reject, Story
 
 # Bump when stored files change incompatibly (a renamed/retyped column, a new layout). Adding an
 # optional field to a record is compatible: DuckDB reads old files with NULL in the new column.
@@ -169,11 +173,19 @@ def scrub(value: Any) -> Any:
 ARTICLES = TableSpec(
     "articles",
     Article,
-    suffix=(("content_hash", pa.string()), ("source_key", pa.string()), ("ingested_at", pa.string())),
+    # ``dup_group``: the id of the first article of its exact/near-duplicate group (``dedup``).
+    suffix=(("content_hash", pa.string()), ("source_key", pa.string()), ("ingested_at", pa.string()),
+            ("dup_group", pa.string())),
 )
 ACTORS = TableSpec("actors", ActorMention, prefix=(("article_id", pa.string()), ("mention_index", pa.int64())))
 QUOTES = TableSpec("quotes", Quote)
-EVENTS = TableSpec("events", Event)
+# Stored rows are *reports*: one per event coded from one article. ``group_id`` is the id of the
+# merged event the report belongs to (the first report of that happening; see ``grouping.py``),
+# ``outlet`` the source it counts for in ``n_sources``, ``dup_group`` its article's duplicate group
+# (copies of one report at one outlet count as one report). The catalog's ``events`` view merges the
+# reports of a group into one row; ``event_reports`` shows them one by one.
+EVENTS = TableSpec("events", Event, suffix=(("group_id", pa.string()), ("outlet", pa.string()),
+                                            ("dup_group", pa.string())))
 REJECTS = TableSpec(
     "rejects",
     Reject,
@@ -182,8 +194,22 @@ REJECTS = TableSpec(
     keyed_by_article=False,
 )
 
-# Every table the store writes, by name. ``stories`` joins here once the stories stage stores them.
-TABLES: dict[str, TableSpec] = {t.name: t for t in (ARTICLES, ACTORS, QUOTES, EVENTS, REJECTS)}
+# Story *versions*: every batch writes the current state of each story it touched (``seq`` = its
+# ledger sequence number); a story merged into another gets a last version naming it in
+# ``merged_into``. The catalog's ``stories`` view shows the latest version of each live story.
+STORIES = TableSpec(
+    "stories",
+    Story,
+    suffix=(("seq", pa.int64()), ("merged_into", pa.string())),
+    keyed_by_article=False,
+)
+
+# Every table the store writes, by name.
+TABLES: dict[str, TableSpec] = {t.name: t for t in (ARTICLES, ACTORS, QUOTES, EVENTS, REJECTS, STORIES)}
+
+# Catalog views over the raw rows of a table whose user-facing view is derived from them
+# (table name → raw view name): ``events`` merges reports, ``stories`` shows latest versions.
+RAW_VIEWS: dict[str, str] = {"events": "event_reports", "stories": "story_versions"}
 
 
 def register_table(spec: TableSpec) -> None:

@@ -13,11 +13,14 @@ import pyarrow as pa
 
 from communique.errors import StoreError, UsageError
 from communique.store.catalog import build_catalog, catalog_is_current, coverage_table, define_views
-from communique.store.layout import CATALOG, FORMAT_NAME, LEDGER, MANIFEST, SCHEMA_VERSION, TABLES
+from communique.store.layout import CATALOG, FORMAT_NAME, LEDGER, MANIFEST, RAW_VIEWS, SCHEMA_VERSION, TABLES
 from communique.store.ledger import LedgerState, fsync_dir, read_ledger
 
-# Counts ``stats`` always reports, whether or not a stage stores that table yet.
-STAT_TABLES = ("articles", "events", "quotes", "actors", "stories", "rejects")
+# Counts ``stats`` always reports, whether or not a stage stores that table yet. ``events`` counts
+# merged events (each happening once), ``event_reports`` the reports they were coded from.
+STAT_TABLES = ("articles", "events", "event_reports", "quotes", "actors", "stories", "rejects")
+# Every name ``table``/``count`` accept: the tables, the raw views behind derived ones, coverage.
+VIEWS = (*TABLES, *RAW_VIEWS.values(), "coverage")
 
 
 def _arrow(rel: duckdb.DuckDBPyRelation) -> pa.Table:
@@ -68,7 +71,8 @@ class Store:
     # -- DuckDB ----------------------------------------------------------------------------------
 
     def connect(self) -> duckdb.DuckDBPyConnection:
-        """A DuckDB connection whose tables are the store's (articles, actors, quotes, events, rejects, coverage).
+        """A DuckDB connection whose tables are the store's (articles, actors, quotes, events, rejects,
+        stories, coverage; the raw rows behind events and stories as event_reports, story_versions).
 
         Uses ``store.duckdb`` when it is current; rebuilds it when it is missing, damaged or stale;
         falls back to an in-memory catalog when the folder is read-only.
@@ -140,8 +144,8 @@ class Store:
             raise StoreError(f"query failed: {exc}") from exc
 
     def _check_table(self, name: str) -> None:
-        if name not in TABLES and name != "coverage":
-            raise UsageError(f"no table {name!r}; tables: {', '.join([*TABLES, 'coverage'])}")
+        if name not in VIEWS:
+            raise UsageError(f"no table {name!r}; tables: {', '.join(VIEWS)}")
 
     def table(self, name: str, columns: list[str] | None = None, where: str | None = None,
               params: list[Any] | None = None) -> pa.Table:
@@ -166,8 +170,8 @@ class Store:
         return pl.from_arrow(self.table(name, **kwargs))
 
     def count(self, name: str) -> int:
-        """Rows in a table (0 for a table this store does not have yet, e.g. ``stories``)."""
-        if name not in TABLES and name != "coverage":
+        """Rows in a table (0 for a table this store does not have). ``events`` counts merged events."""
+        if name not in VIEWS:
             return 0
         rows = self.connect().execute(f"SELECT count(*) FROM {name}").fetchall()  # noqa: S608
         return int(rows[0][0]) if rows else 0

@@ -11,6 +11,10 @@ One batch becomes one commit:
    and fsynced — only now does the batch exist for readers;
 4. files of removed fragments are deleted (a crash here leaves orphans the next writer deletes).
 
+Before step 1 the batch's articles are grouped (``grouping.py``): each gets its duplicate group and
+story, each event the id of the merged event it reports (``group_id``), and the versions of the
+stories the batch touched join the commit. The grouping state follows the ledger (see there).
+
 A crash or an I/O error before step 3 leaves only orphan files, which the next writer removes when
 it opens the store; the ledger still lists exactly the earlier batches. Only one writer at a time:
 an exclusive lock file guards the store.
@@ -38,6 +42,7 @@ from communique.errors import StoreError
 from communique.pipeline import article_date
 from communique.records import Analysis, Article, Reject
 from communique.store.coverage import CoverageRow, source_key
+from communique.store.grouping import STATE_FILE, ArticleGroups, StoreGrouper
 from communique.store.layout import (
     CATALOG,
     LEDGER,
@@ -126,6 +131,8 @@ class StoreWriter:
         self.store = store
         self.root = store.root
         self._lock_fd: int | None = None
+        self._grouper: StoreGrouper | None = None
+        self.broken: str | None = None
         self._acquire_lock()
         try:
             self.state: LedgerState = read_ledger(self.root / LEDGER, SCHEMA_VERSION)
@@ -138,7 +145,6 @@ class StoreWriter:
         except BaseException:
             self.close()
             raise
-        self.broken: str | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -158,7 +164,19 @@ class StoreWriter:
                 ) from exc
         self._lock_fd = fd
 
+    def grouper(self) -> StoreGrouper:
+        """The store's grouping state (duplicates, stories, event groups), loaded on first use."""
+        if self._grouper is None:
+            self._grouper = StoreGrouper.load(self.root, self.state)
+        return self._grouper
+
     def close(self) -> None:
+        if self._grouper is not None and not self.broken and self._lock_fd is not None:
+            try:
+                self._grouper.save()
+            except OSError:
+                pass  # derived state: the next writer catches up from the ledger
+            self._grouper = None
         if self._lock_fd is not None:
             os.close(self._lock_fd)  # releases the flock
             self._lock_fd = None
@@ -175,6 +193,12 @@ class StoreWriter:
         removed = 0
         # Catalog builds killed half-way (a reader building one now falls back to an in-memory catalog).
         for leftover in self.root.glob(f".{CATALOG}.*.tmp*"):
+            try:
+                leftover.unlink()
+            except OSError:
+                pass
+        # Grouping states whose atomic write was killed before the rename.
+        for leftover in (self.root / STATE_FILE).parent.glob(f".{Path(STATE_FILE).name}.*"):
             try:
                 leftover.unlink()
             except OSError:
@@ -242,6 +266,7 @@ class StoreWriter:
             return pending[partition]
 
         batch_ids: set[str] = set()
+        to_write: list[tuple[Analysis, str, str]] = []
         for analysis in analyses:
             article = clean_article(analysis.article)
             if article is not analysis.article:
@@ -259,9 +284,23 @@ class StoreWriter:
             else:
                 result.new += 1
             partition = partition_of(article_date(article))
-            frag = fragment_for(partition)
-            self._add_rows(frag, analysis, digest, stamp)
+            to_write.append((analysis, digest, partition))
             new_index[article.article_id] = (digest, partition)
+
+        stories: list[dict[str, Any]] = []
+        groups: dict[str, ArticleGroups] = {}
+        if to_write:
+            try:
+                groups, stories = self.grouper().group(a for a, _, _ in to_write)
+            except BaseException:
+                self._grouper = None  # half-grouped: reload from the ledger next time
+                raise
+        for analysis, digest, partition in to_write:
+            self._add_rows(fragment_for(partition), analysis, digest, stamp,
+                           groups.get(analysis.article.article_id))
+        if stories:
+            frag = fragment_for(partition_of(now.date()))
+            frag.rows["stories"].extend({**row, "seq": self.state.seq + 1} for row in stories)
 
         new_rejects: dict[str, Reject] = {}
         for reject in rejects:
@@ -292,6 +331,8 @@ class StoreWriter:
                     rewritten_fragments.append(rewritten)
             self._sync_dirs(written)
             if not added and not replaced and not coverage:
+                if self._grouper is not None:
+                    self._grouper.committed(self.state.seq)
                 return result
             commit = Commit(
                 seq=self.state.seq + 1,
@@ -306,8 +347,10 @@ class StoreWriter:
         except StoreError:
             # The ledger append failed. Its files stay: if the line did reach the disk after all they
             # are valid, and if not the next writer deletes them as orphans.
+            self._grouper = None
             raise
         except Exception as exc:  # noqa: BLE001 - OSError from the disk, ArrowInvalid from a bad record
+            self._grouper = None
             self._discard(written)
             self.broken = str(exc)
             raise StoreError(
@@ -336,6 +379,8 @@ class StoreWriter:
         self.state.seq = commit.seq
         self.state.commits += 1
         self.state.last_time = stamp
+        if self._grouper is not None:
+            self._grouper.committed(commit.seq)
         result.files = sum(len(f.files) for f in added)
         return result
 
@@ -414,19 +459,25 @@ class StoreWriter:
             ) from exc
 
     @staticmethod
-    def _add_rows(frag: _Pending, analysis: Analysis, digest: str, stamp: str) -> None:
+    def _add_rows(frag: _Pending, analysis: Analysis, digest: str, stamp: str,
+                  groups: ArticleGroups | None = None) -> None:
         article = analysis.article
         aid = article.article_id
         frag.rows["articles"].append(
             {**msgspec.to_builtins(article), "content_hash": digest, "source_key": source_key(article),
-             "ingested_at": stamp}
+             "ingested_at": stamp, "dup_group": groups.dup_group if groups else None}
         )
         for i, mention in enumerate(analysis.actors):
             frag.rows["actors"].append({"article_id": aid, "mention_index": i, **msgspec.to_builtins(mention)})
         for quote in analysis.quotes:
             frag.rows["quotes"].append({**msgspec.to_builtins(quote), "article_id": aid})
         for event in analysis.events:
-            frag.rows["events"].append({**msgspec.to_builtins(event), "article_id": aid})
+            frag.rows["events"].append({
+                **msgspec.to_builtins(event), "article_id": aid,
+                "group_id": groups.event_groups.get(event.event_id) if groups else None,
+                "outlet": groups.outlet if groups else None,
+                "dup_group": groups.dup_group if groups else None,
+            })
 
     def _write_fragment(
         self, partition: str, rows: dict[str, list[dict[str, Any]]], written: list[Path]

@@ -15,14 +15,26 @@
    article bridged them. The older story keeps its id; the younger id stays resolvable (``resolve``).
 
 Member vectors are built with the statistics of the moment they arrive. While few articles have
-been seen those statistics are poor, so whenever the document count doubles every member vector is
-rebuilt with the current statistics (amortised O(N log N)).
+been seen those statistics are poor (with ten articles nearly every word looks rare), so whenever
+the document count doubles the member vectors are rebuilt with the current statistics and each
+story is re-checked: its members are re-clustered by batch average linkage at ``merge_threshold``,
+the parts that no longer hold together become stories of their own (the part holding the story's
+first article keeps the id) and each part merges with the story it now matches best, if any. This
+repair undoes an early wrong join before it snowballs, and is what makes the result nearly
+independent of arrival order. With a window only stories that can still grow (ending within
+``window_days`` of the newest story) are revisited, so a refresh costs the recent part of a store,
+not all of it; amortised over the doublings that is a bounded cost per article.
+
+Cost per article: one cosine per story in the time window (windowed candidates), plus a scan of
+the story spans; the span scan is linear in the number of stories, cheap next to the cosines.
 
 The default threshold (0.1) suits event-level stories in a dated stream. On WikiRef220, whose
 "stories" are long-running topics of long articles, the threshold tuned on half the data is lower
 (see ``communique eval stories``).
 
-Story ids are stable: ``"st-"`` plus 12 hex digits of the SHA-1 of the story's first article id.
+Story ids are stable: ``"st-"`` plus 12 hex digits of the SHA-1 of the story's first article id
+(a part split off a story takes the id of its own first article). Besides growing and merging, a
+story can therefore shrink at a refresh; ``story(id)`` reads one live story back.
 The clusterer persists with ``to_bytes``/``from_bytes`` or ``save``/``load``: a versioned msgpack
 document (no pickle) with the settings, the term counts, every article's term weights and vector,
 and each story's members and centroid, so a reloaded clusterer continues exactly where it stopped.
@@ -42,13 +54,15 @@ from communique.dedup.events import article_source
 from communique.dedup.persist import decode_state, read_state, write_atomic
 from communique.pipeline import article_date
 from communique.records import Article, Story
-from communique.stories.vectors import TermStats, Vector, dot, term_weights
+from communique.stories.vectors import TermStats, Vector, average_link_groups, dot, term_weights
 
 FORMAT_VERSION = 1
 _MAGIC = "communique.stories.StoryClusterer"
 # Rebuild member vectors once the corpus is this many times larger than at the last rebuild.
 _REFRESH_GROWTH = 2.0
 _LEAD_CHARS = 120
+# Stories bigger than this are not re-checked at a refresh (the check is quadratic in members).
+_MAX_SPLIT = 2000
 
 
 class _Doc(msgspec.Struct, kw_only=True):
@@ -257,14 +271,100 @@ class StoryClusterer:
         return keep
 
     def _refresh(self) -> None:
-        """Rebuild every member vector and centroid with the current term statistics."""
+        """Rebuild member vectors with the current term statistics, then repair the stories.
+
+        Joins decided while few articles had been seen rest on poor document frequencies (with
+        ten articles nearly every word looks rare), and an early wrong join snowballs: the mixed
+        story then attracts both topics. So each story is re-checked under the new statistics
+        (``_split``) and the parts that no longer hold together become stories of their own,
+        which then merge with whichever story they now match. Only ``_active`` stories are revisited.
+        """
         self._refreshed_at = self._stats.n_docs
-        for doc in self._docs.values():
-            doc.vector = self._stats.vector(doc.tf, self.max_terms)
-        for cluster in self._clusters.values():
-            cluster.centroid = {}
+        active = self._active()
+        for cluster in active:
             for article_id in cluster.members:
-                _add_into(cluster.centroid, self._docs[article_id].vector)
+                doc = self._docs[article_id]
+                doc.vector = self._stats.vector(doc.tf, self.max_terms)
+        arrival = {article_id: n for n, article_id in enumerate(self._docs)}
+        opened: list[_Cluster] = []
+        for cluster in active:
+            parts = self._split(cluster, arrival)
+            self._fill(cluster, parts[0])
+            for part in parts[1:]:
+                new = _Cluster(story_id=self._free_id(part), seq=self._next_seq, members=[], centroid={})
+                self._next_seq += 1
+                self._aliases.pop(new.story_id, None)
+                self._clusters[new.story_id] = new
+                self._fill(new, part)
+                opened.append(new)
+        for split_off in opened:
+            if split_off.story_id not in self._clusters:
+                continue
+            scored = [(self._linkage(split_off, other), other.story_id) for other in self._near(split_off)]
+            if scored and max(scored)[0] >= self.merge_threshold:
+                self._merge(self._clusters[max(scored)[1]], split_off)
+
+    def _active(self) -> list[_Cluster]:
+        """The stories a refresh revisits: all, or with a window those that can still grow.
+
+        A dated story that ended more than ``window_days`` before the newest story's end is
+        settled; leaving it alone keeps a refresh's cost to the recent part of a growing store.
+        """
+        clusters = list(self._clusters.values())
+        ends = [c.last_day for c in clusters if c.last_day is not None]
+        if self.window_days is None or not ends:
+            return clusters
+        horizon = max(ends) - self.window_days
+        return [c for c in clusters if c.last_day is None or c.last_day >= horizon]
+
+    def _split(self, cluster: _Cluster, arrival: dict[str, int]) -> list[list[str]]:
+        """The story's members in groups that average linkage at ``merge_threshold`` keeps apart.
+
+        Batch average-linkage clustering of the members alone, cut where the mean cosine between
+        two groups falls below ``merge_threshold`` (the rule that merges stories). The group with
+        the article that named the story comes first; members stay in arrival order.
+        """
+        members = sorted(cluster.members, key=arrival.__getitem__)
+        if len(members) < 2 or len(members) > _MAX_SPLIT:
+            return [members]
+        groups = average_link_groups([self._docs[a].vector for a in members], self.merge_threshold)
+        parts = sorted(([members[i] for i in group] for group in groups), key=lambda p: arrival[p[0]])
+        # The story keeps its id with the part holding the article that opened it (or, if that
+        # article left in an earlier split, with its biggest part), so ids users saw stay valid.
+        named = next((p for p in parts if any(story_id_for(a) == cluster.story_id for a in p)), None)
+        first = named or max(parts, key=len)
+        return [first] + [p for p in parts if p is not first]
+
+    def _free_id(self, members: list[str]) -> str:
+        """An id for a story split off another: its first article's, unless a live story has it."""
+        for article_id in members:
+            candidate = story_id_for(article_id)
+            if candidate not in self._clusters:
+                return candidate
+        return story_id_for(f"{members[0]}#{self._next_seq}")
+
+    def _near(self, cluster: _Cluster) -> list[_Cluster]:
+        """Other stories within the time window of ``cluster``'s span (all when undated or off)."""
+        first, last, window = cluster.first_day, cluster.last_day, self.window_days
+        if window is None or first is None or last is None:
+            return [other for other in self._clusters.values() if other is not cluster]
+        return [
+            other
+            for other in self._clusters.values()
+            if other is not cluster
+            and (
+                other.first_day is None
+                or other.last_day is None
+                or (other.first_day - window <= last and first - window <= other.last_day)
+            )
+        ]
+
+    def _fill(self, cluster: _Cluster, members: list[str]) -> None:
+        """Make ``members`` the story's articles (centroid, span and actors recomputed)."""
+        cluster.members, cluster.centroid, cluster.actors = [], {}, {}
+        cluster.first_day = cluster.last_day = None
+        for article_id in members:
+            self._join(cluster, self._docs[article_id])
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -287,6 +387,16 @@ class StoryClusterer:
     def assignments(self) -> dict[str, str]:
         """Article id → current story id, for every added article."""
         return {a: self.resolve(d.story) for a, d in self._docs.items()}
+
+    def story(self, story_id: str) -> Story | None:
+        """The live story ``story_id`` (not resolved: a merged-away id answers None).
+
+        Besides growing and merging, a story can shrink: a refresh may split off members that no
+        longer fit (see the module docstring). A caller mirroring stories elsewhere should, after
+        each ``add``, re-read every live story that an article left or joined.
+        """
+        cluster = self._clusters.get(story_id)
+        return self._story(cluster) if cluster is not None else None
 
     def stories(self, since: date | None = None) -> list[Story]:
         """Every story, biggest first; with ``since``, the dated stories ending on or after it."""

@@ -9,10 +9,11 @@ Vectors are sparse dicts, unit length.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from importlib import resources
 
@@ -95,9 +96,18 @@ class TermStats:
         With ``max_terms`` only the heaviest terms are kept: a long article's tail of incidental
         words otherwise dilutes what it is about.
         """
-        raw = {t: w * self.idf(t) for t, w in tf.items()}
+        # Many terms share a document frequency: compute each idf once (a refresh rebuilds all).
+        by_df: dict[int, float] = {}
+        scale = math.log(1 + self.n_docs)
+        raw = {}
+        for term, weight in tf.items():
+            df = self.df.get(term, 0)
+            idf = by_df.get(df)
+            if idf is None:
+                idf = by_df[df] = scale - math.log(1 + df) + 1.0
+            raw[term] = weight * idf
         if max_terms is not None and len(raw) > max_terms:
-            raw = dict(sorted(raw.items(), key=lambda kv: (-kv[1], kv[0]))[:max_terms])
+            raw = dict(heapq.nsmallest(max_terms, raw.items(), key=lambda kv: (-kv[1], kv[0])))
         return normalise(raw)
 
 
@@ -112,3 +122,34 @@ def dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
     return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+
+def average_link_groups(vectors: Sequence[Mapping[str, float]], threshold: float) -> list[list[int]]:
+    """Batch average-linkage clustering of unit ``vectors``: index groups, first-seen order.
+
+    Groups are merged while the mean cosine between their members is at least ``threshold``.
+    """
+    if len(vectors) < 2:
+        return [list(range(len(vectors)))]
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.sparse import csr_matrix
+
+    vocab: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for i, vector in enumerate(vectors):
+        for term, weight in vector.items():
+            rows.append(i)
+            cols.append(vocab.setdefault(term, len(vocab)))
+            vals.append(weight)
+    matrix = csr_matrix((vals, (rows, cols)), shape=(len(vectors), max(len(vocab), 1)))
+    distance = np.clip(1.0 - (matrix @ matrix.T).toarray(), 0.0, None)
+    upper = np.triu_indices(len(vectors), 1)
+    # Average linkage on cosine distance: a group distance is one minus the mean cosine.
+    labels = fcluster(linkage(distance[upper], method="average"), t=1.0 - threshold, criterion="distance")
+    groups: dict[int, list[int]] = {}
+    for i, label in enumerate(labels):
+        groups.setdefault(int(label), []).append(i)
+    return list(groups.values())

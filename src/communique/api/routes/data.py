@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from communique.api.models import ErrorModel, EventSourceModel, PageModel
 from communique.api.respond import (
@@ -19,10 +20,12 @@ from communique.api.respond import (
 )
 from communique.api.state import ApiState, api_state
 from communique.relations.drilldown import resolve_event
+from communique.relations.index import EventIndex
 from communique.relations.search import (
     EventFilter,
     Page,
     get_article,
+    indexed,
     search_articles,
     search_events,
     search_quotes,
@@ -64,7 +67,7 @@ def article(article_id: str, state: ApiState = Depends(api_state)) -> Response:
 
 
 @router.get("/events", responses=alternatives(PageModel), response_model=None)
-def events(
+async def events(
     actor: str | None = Query(None, max_length=200, description="Actor country code or name."),
     recipient: str | None = Query(None, max_length=200, description="Recipient country code or name."),
     category: str | None = Query(None, max_length=40, description="PLOVER category, e.g. CONSULT."),
@@ -81,9 +84,14 @@ def events(
     flt = EventFilter(actor=actor, recipient=recipient, category=category, since=since, until=until,
                       text=text, article_id=article_id)
     key = ("events", actor, recipient, category, since, until, text, article_id, limit, offset, format)
-    return remembered(state, key,
-                      lambda index: _page_response(search_events(index, flt, limit=limit, offset=offset),
-                                                   format, "events"))
+    index = await state.ready_index()
+
+    def build(index: EventIndex) -> Response:
+        return _page_response(search_events(index, flt, limit=limit, offset=offset), format, "events")
+
+    if indexed(index, flt):
+        return remembered(state, key, build, index)  # milliseconds: answered on the event loop
+    return await run_in_threadpool(remembered, state, key, build, index)  # a scan: off the loop
 
 
 @router.get("/events/{event_id:path}", response_model=EventSourceModel, responses={404: {"model": ErrorModel}})

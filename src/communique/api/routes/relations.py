@@ -7,8 +7,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
-from communique.api.models import CellModel, DyadSeriesModel, ErrorModel, NetworkModel, TrendModel
+from communique.api.models import (
+    CellModel,
+    DyadPeriodsModel,
+    DyadSeriesModel,
+    ErrorModel,
+    NetworkModel,
+    TrendModel,
+)
 from communique.api.respond import (
     Day,
     Format,
@@ -23,7 +31,7 @@ from communique.relations.drilldown import cell_events
 from communique.relations.index import EventIndex
 from communique.relations.network import alignment_network, export_network, network_json
 from communique.relations.periods import label, period_start
-from communique.relations.series import dyad_series
+from communique.relations.series import dyad_months, dyad_series
 from communique.relations.trends import trend_statements
 
 router = APIRouter(prefix="/api", tags=["relations"])
@@ -52,7 +60,7 @@ class NetworkFormat(str, Enum):
 
 
 @router.get("/dyad/{a}/{b}", responses=alternatives(DyadSeriesModel), response_model=None)
-def dyad(
+async def dyad(
     a: str = CountryA,
     b: str = CountryB,
     freq: Freq = Query(Freq.month),
@@ -74,7 +82,34 @@ def dyad(
         return json_response(series)
 
     key = ("dyad", a.upper(), b.upper(), freq, directed, measure, since, until, include_events, format)
-    return remembered(state, key, build)
+    index = await state.ready_index()
+    if include_events:
+        return await run_in_threadpool(remembered, state, key, build, index)  # event ids: a query per cell
+    return remembered(state, key, build, index)  # from the dyad cube in milliseconds: on the event loop
+
+
+@router.get("/dyads", responses=alternatives(DyadPeriodsModel), response_model=None)
+async def dyads(
+    freq: Freq = Query(Freq.month),
+    directed: bool = Query(False, description="Actor → recipient pairs; else each pair once, a < b."),
+    since: Day | None = Query(None),
+    until: Day | None = Query(None),
+    format: Format = FormatQuery,
+    state: ApiState = Depends(api_state),
+) -> Response:
+    """Every dyad's events per period (a heatmap): events, reports, cooperative, conflictual and the
+    Goldstein sum of each (a, b, period) with events. Coverage gaps are not marked here; a dyad's
+    own series (``/api/dyad/{a}/{b}``) marks them."""
+
+    def build(index: EventIndex) -> Response:
+        rows = dyad_months(index, freq=freq.value, directed=directed, since=since, until=until).to_pylist()
+        for row in rows:
+            row["period"] = label(row["period"], freq.value)
+        return table_response(rows, format, {"freq": freq.value, "directed": directed, "items": rows},
+                              filename=f"dyads-{freq.value}")
+
+    index = await state.ready_index()
+    return await run_in_threadpool(remembered, state, ("dyads", freq, directed, since, until, format), build, index)
 
 
 @router.get("/dyad/{a}/{b}/cell", response_model=CellModel, responses=ERRORS)

@@ -30,16 +30,9 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorModel, "descri
                                               501: {"model": ErrorModel, "description": "Briefs not available."}}
 
 
-# Earlier than any news in a store; an earlier ``since`` is no bound (and would overflow the
-# clustering window's date arithmetic).
-_EARLIEST = date(1800, 1, 1)
-
-
 def _stories(state: ApiState, since: date | None) -> list[Story]:
     from communique.stories.from_store import stories_from_store
 
-    if since is not None and since < _EARLIEST:
-        since = None
     def compute(index: EventIndex) -> list[Story]:
         with state.reading_store() as (_, store):
             return stories_from_store(store, since=since)
