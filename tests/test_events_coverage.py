@@ -157,3 +157,14 @@ def test_a_nominal_event_takes_the_light_verbs_recipient(analyze) -> None:
     events = events_of(analyze, "Kenya made concessions to Uganda on fishing rights.")
     concede = [e for e in events if e.category == "CONCEDE"]
     assert concede and countries(concede[0].actor) == {"KEN"} and countries(concede[0].recipient) == {"UGA"}
+
+
+def test_a_rejection_with_no_named_target_points_at_the_other_country_the_sentence_names(analyze) -> None:
+    # "pressure" names no country; the sentence does (Washington), so the rejection is aimed there,
+    # not coded as a domestic event of the actor's own country.
+    events = events_of(analyze, "Venezuela rejected the sweeping sanctions pressure, voicing deep doubts "
+                                "about Washington's intentions in the region.")
+    rejections = [e for e in events if e.category == "REJECT"]
+    assert rejections, [e.category for e in events]
+    assert countries(rejections[0].actor) == {"VEN"}
+    assert countries(rejections[0].recipient) == {"USA"}
