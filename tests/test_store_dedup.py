@@ -292,3 +292,44 @@ def test_a_store_without_stories_gets_all_of_them_at_its_next_ingest(tmp_path, a
     stories = store.table("stories").to_pylist()
     assert sorted(len(s["articles"]) for s in stories) == [1, 3]
     store.close()
+
+
+def test_stored_stories_follow_a_story_that_shrinks(tmp_path, monkeypatch):
+    """The clusterer can split a wrongly joined report off a story; the stored stories follow.
+
+    Reports arrive one batch each, in an order where the shared agency footer makes the first chess
+    report join the flood story; later the clusterer repairs that. The stories table must then hold
+    three stories of four reports, with no report listed twice (written for this test from the
+    clusterer's own fixture, ``fixtures/stories/topics.jsonl``).
+    """
+    import sys
+
+    from communique.store import grouping
+    from communique.stories import StoryClusterer
+
+    sys.path.insert(0, str(FIXTURES / "store"))
+    from fake_pipeline import FakePipeline  # noqa: PLC0415 - the store tests' stand-in for spaCy
+
+    # The fixture's threshold (see tests/test_stories_cluster.py): low enough for the wrong early join.
+    class LowThreshold(StoryClusterer):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("threshold", 0.2)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(grouping, "StoryClusterer", LowThreshold)
+    rows = [json.loads(line) for line in (FIXTURES / "stories" / "topics.jsonl").read_text("utf-8").splitlines()
+            if line.strip()]
+    by_id = {r["id"]: Article(article_id=r["id"], text=r["text"], title=r["title"]) for r in rows}
+    order = ["flood-1", "chess-1", "chess-2", "flood-2", "rates-1", "chess-3", "flood-3", "rates-2",
+             "rates-3", "flood-4", "chess-4", "rates-4"]
+    store = open_store(tmp_path / "store", create=True)
+    for article_id in order:
+        ingest_items([by_id[article_id]], store, FakePipeline(), batch_size=1)
+    versions = store.sql("SELECT articles FROM story_versions WHERE merged_into IS NULL").to_pylist()
+    assert any({"flood-1", "chess-1"} <= set(v["articles"]) for v in versions), "the wrong early join happened"
+    stories = store.table("stories").to_pylist()
+    listed = [a for s in stories for a in s["articles"]]
+    assert sorted(listed) == sorted(order), "every report in exactly one live story"
+    assert sorted(sorted(s["articles"]) for s in stories) == sorted(
+        sorted(a for a in order if a.startswith(topic)) for topic in ("chess", "flood", "rates"))
+    store.close()
