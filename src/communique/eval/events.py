@@ -13,6 +13,9 @@ lines with ``text`` and ``events`` [{source, target, code}] (``petr2_gsr_gold.js
 - PETR2: the CAMEO root (first two digits) stands for the category; countries are the first three
   letters of a Phoenix code; ``---`` and ``IGO…`` accept any actor.
 
+NGEC synthetic stories (``…csv.zip``) and headline templates (``synthetic_headlines.csv``) are a
+development set scored at document level by ``communique.eval.events_ngec``.
+
 Scores: ``category_accuracy`` (the category of the most confident predicted event of a gold
 record's sentence equals the gold one; sentences with gold events only), ``category_recall_any``
 (any predicted event has it), ``actor_p/r/f1`` and ``recipient_p/r/f1`` (country sets per
@@ -34,6 +37,7 @@ from typing import Any
 from communique.config import Settings
 from communique.errors import UsageError
 from communique.eval import EvalReport
+from communique.eval.events_ngec import confusion_lines
 from communique.events.ontology import load_ontology
 from communique.records import ActorMention, Article, Event
 
@@ -125,6 +129,11 @@ def _load(data: Path) -> tuple[str, list[GoldSentence]]:
     if head.startswith("{"):
         return "petr", load_petr(data)
     raise UsageError(f"{data}: not a PLOVER JSON array or a PETRARCH-style JSONL gold file")
+
+
+def _is_ngec(data: Path) -> bool:
+    """NGEC synthetic stories (a zip or csv) or headline templates: scored at document level."""
+    return data.suffix.lower() in (".zip", ".csv")
 
 
 def _label(event: Event, kind: str) -> str:
@@ -233,6 +242,10 @@ def evaluate(data: Path, settings: Settings, **options: Any) -> EvalReport:
     """Score the event coder on ``data`` (options: ``split`` dev|test|all for PLOVER, ``limit``)."""
     from communique.pipeline import Pipeline
 
+    if _is_ngec(data):
+        from communique.eval.events_ngec import evaluate_ngec
+
+        return evaluate_ngec(data, settings, **options)
     kind, sentences = _load(data)
     split = str(options.get("split") or "all")
     if split not in ("dev", "test", "all"):
@@ -293,15 +306,7 @@ def _report(data: Path, kind: str, split: str, scores: dict[str, float], tally: 
     lines.append(f"  baseline (always {majority}, first/second country): category_accuracy "
                  f"{scores['baseline_category_accuracy']:.3f}, triple_f1 {scores['baseline_triple_f1']:.3f}, "
                  f"actor_f1 {scores['baseline_actor_f1']:.3f}")
-    labels = sorted({g for g, _ in tally.confusion} | {p for _, p in tally.confusion})
-    labels = [x for x in labels if x != "NONE"] + ["NONE"]
-    short = {lab: lab[:4] for lab in labels}
-    lines.append("confusion (rows gold, columns primary prediction):")
-    lines.append("       " + " ".join(f"{short[lab]:>4s}" for lab in labels))
-    for gold in labels:
-        row = [tally.confusion.get((gold, pred), 0) for pred in labels]
-        if sum(row):
-            lines.append(f"  {short[gold]:>4s} " + " ".join(f"{n:>4d}" if n else "   ." for n in row))
+    lines += confusion_lines(tally.confusion)
     if verbose:
         lines.append("misses:")
         lines += [f"  {m}" for m in misses]

@@ -17,7 +17,11 @@ Internal module; the public entry point is ``communique.events.code_events``. Fo
    THREATEN), obligations in reported speech as the reporter's REQUEST, date, location, context;
 5. one ``Event`` per trigger, in reading order, grounded in its sentence (``span`` is the
    sentence's span, as DESIGN.md's contract says); a side still open is another country the
-   sentence names, or the event is domestic (CAMEO/PLOVER code dyads).
+   event's own clause names (not a circumstance such as "amid its standoff with X", not the
+   reporter of "..., officials said"), or the event is domestic (CAMEO/PLOVER code dyads);
+6. one event per reported act: when the main clause carries an event, events of relative,
+   adverbial, participial and purpose clauses ("after X shot down", "unless Y agrees",
+   "..., urging Z", "to protest") are background and not coded separately.
 """
 
 from __future__ import annotations
@@ -175,8 +179,22 @@ class EventCoder:
         governing = {t.governor.i for t in kept if t.governor is not None}
         # Reading order: of two equally confident events the earlier one is the sentence's lead.
         kept = sorted((t for t in kept if t.token.i not in governing), key=lambda t: t.token.i)
-        built = [e for e in (self._build(t, sent, index, state, article, published) for t in kept) if e is not None]
-        yield from _merge_repeats(built)
+        pairs = [(t, e) for t in kept if (e := self._build(t, sent, index, state, article, published)) is not None]
+        # A sentence reports what its main clause says; relative, adverbial, participial and purpose
+        # clauses ("..., urging X to", "as police cracked down", "unless Y agrees", "to protest")
+        # give background, condition or aim. When the main clause carries an event, the others are
+        # not separate events (one event per reported act, as the PLOVER gold codes it).
+        background = {id(t): _background(self._anchor(t)) for t, _ in pairs}
+        if any(not background[id(t)] for t, _ in pairs):
+            pairs = [(t, e) for t, e in pairs if not background[id(t)]]
+        yield from _merge_repeats([e for _, e in pairs])
+
+    def _anchor(self, trig: _Trigger) -> Token:
+        """The token whose clause the event belongs to: the governor, a light verb, or the trigger."""
+        tok = trig.token
+        if trig.match.entry.nominal and tok.dep_ == "dobj" and tok.head.lemma_.lower() in self.lexicon.light:
+            return trig.governor or tok.head
+        return trig.governor or tok
 
     def _embedded(self, trig: _Trigger, triggers: dict[int, _Trigger], consumed: set[int], sent: Span,
                   governors: dict[int, Match]) -> bool:
@@ -185,6 +203,12 @@ class EventCoder:
         lo, hi = sent.start, sent.end
         while tok.dep_ != "ROOT" and steps < 8:
             dep = tok.dep_
+            if dep == "conj" and lo <= tok.head.i < hi:
+                # "accused X of jailing Y and ignoring Z": a conjunct is embedded where its first
+                # conjunct is; conjoined main verbs ("met X and signed Y") both reach the root.
+                tok = tok.head
+                steps += 1
+                continue
             if dep not in _EMBED_DEPS:
                 return False
             head = tok.head
@@ -213,6 +237,9 @@ class EventCoder:
 
     def _govern(self, trig: _Trigger, governors: dict[int, Match]) -> None:
         tok = trig.token
+        if trig.match.entry.nominal and tok.dep_ == "dobj" and tok.head.lemma_.lower() in self.lexicon.light:
+            # "promised to continue military aid": the light verb's clause carries the governor.
+            tok = tok.head
         for _ in range(3):
             if tok.dep_ not in ("xcomp", "ccomp", "acomp") or tok.head.i not in governors:
                 break
@@ -352,13 +379,23 @@ class EventCoder:
         if not actor_list and not recipient_list:
             return None
         # CAMEO/PLOVER code every event as a dyad: a side still open (categories that are not
-        # domestic by default, see _participants) is another country the sentence names, or else
-        # the event is domestic. A guessed side points at the mention that names its country and
-        # does not change the confidence.
-        if not recipient_list:
-            recipient_list = _guess_side(state, sent, actor_list)
+        # domestic by default, see _participants) is another country the event's own clause names,
+        # or else the event is domestic. A guessed side points at the mention that names its country.
+        # Only the event's own clause counts: a country named in another clause or in a circumstance
+        # ("amid its standoff with Washington") is no party to this event. A recipient phrase that
+        # names no known actor ("ties with non-Western powers") leaves the side open.
+        scope = _clause_scope(anchor)
+        if not recipient_list and not _unnamed_party(trig, state):
+            recipient_list = _guess_side(state, actor_list, scope)
+            guessed, known = recipient_list, actor_list
         elif not actor_list:
-            actor_list = _guess_side(state, sent, recipient_list)
+            actor_list = _guess_side(state, recipient_list, scope)
+            guessed, known = actor_list, recipient_list
+        else:
+            guessed, known = [], []
+        if any(g.country not in {k.country for k in known} for g in guessed):
+            # Another country read off the clause, not off the event's syntax: less sure.
+            confidence -= 0.1
         span = (sent.start_char, sent.end_char)
         key = "|".join([article.article_id, f"{span[0]}:{span[1]}", category,
                         ",".join(f"{a.country}:{a.name}" for a in actor_list),
@@ -456,7 +493,7 @@ class EventCoder:
         # sentence is about (see below for named actors).
         for a in actors:
             if a.group and a.actor.country is None and a.actor.name is None:
-                home_country = state.sentence_country(sent, {r.actor.country for r in recipients})
+                home_country = state.sentence_country(sent, {r.actor.country for r in recipients}, a.actor.start)
                 if home_country is not None:
                     a.actor = EventActor(text=a.actor.text, name=None, country=home_country,
                                          sector=a.actor.sector, start=a.actor.start, end=a.actor.end)
@@ -464,8 +501,13 @@ class EventCoder:
         actors = [a for a in actors if a.actor.country or a.actor.name or a.actor.text.lower() in _SPEAKER_PRONOUNS]
         recipients = [r for r in recipients if r.actor.country or r.actor.name
                       or (r.actor.text.lower() in _SPEAKER_PRONOUNS and state.speaker_at(trig.token.idx) is not None)]
+        # The actor named again is no recipient; another party of the same country is ("Croatia is
+        # investigating crimes by Croatian extremists": a domestic event).
         actor_keys = {(a.actor.country, a.actor.name) for a in actors}
-        recipients = [r for r in recipients if (r.actor.country, r.actor.name) not in actor_keys]
+        actor_texts = {a.actor.text.lower() for a in actors}
+        recipients = [r for r in recipients if (r.actor.country, r.actor.name) not in actor_keys
+                      or (r.direct and r.actor.text.lower() not in actor_texts
+                          and state.kind_at(r.actor.start) in ("group", "role"))]
         if (not recipients and "place" in entry.flags and place_actor is not None
                 and place_actor.country not in {a.actor.country for a in actors}):
             recipients = [_Actor(place_actor, False)]
@@ -477,7 +519,7 @@ class EventCoder:
         for side, other in ((actors, recipients), (recipients, actors)):
             for a in side:
                 if a.actor.country is None and (a.actor.name or a.group):
-                    home_country = state.sentence_country(sent, {o.actor.country for o in other})
+                    home_country = state.sentence_country(sent, {o.actor.country for o in other}, a.actor.start)
                     if home_country is not None:
                         a.actor = EventActor(text=a.actor.text, name=a.actor.name, country=home_country,
                                              sector=a.actor.sector, start=a.actor.start, end=a.actor.end)
@@ -488,7 +530,8 @@ class EventCoder:
             place_actor is not None or category in _DOMESTIC_DEFAULT
         ):
             home = place_actor if place_actor is not None else actors[0].actor
-            if home.country:
+            # A body of several countries (the UN, the EU) has no home ground to be its own target.
+            if home.country in _country_codes():
                 recipients = [_Actor(EventActor(text=home.text, name=None, country=home.country,
                                                 start=home.start, end=home.end), False,
                                      implied=True)]
@@ -520,6 +563,14 @@ class EventCoder:
         if out:
             return out
         heads = [tok] + ([obj] if obj is not None else []) + [c for c in tok.children if c.dep_ == "dobj"]
+        for head in heads[1:]:
+            # "investigated crimes by X against Y", "condemned attacks by X on Y": the one whose act
+            # the object names is the target, not the act's own victim.
+            for c in head.children:
+                if c.dep_ in ("prep", "agent") and c.lower_ == "by":
+                    out += [a for g in c.children if g.dep_ == "pobj" for a in state.resolve(g) if a.actor.country]
+        if out:
+            return out
         for head in heads:
             for c in head.children:
                 if c.dep_ == "prep" and c.lower_ in entry.preps and c.i not in used_particles:
@@ -678,6 +729,10 @@ class _DocState:
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.pairs: list[list[EventActor]] = []
 
+    def kind_at(self, start: int | None) -> str | None:
+        """The kind of the mention that starts at character ``start`` (None when there is none)."""
+        return next((m.kind for m in self.mentions if m.start == start), None)
+
     def mention_of(self, tok: Token) -> ActorMention | None:
         return self.by_token.get(tok.i)
 
@@ -698,14 +753,15 @@ class _DocState:
             stack.extend((c, depth + 1) for c in reversed(list(t.children)))
         return None
 
-    def sentence_country(self, sent: Span, avoid: set[str | None]) -> str | None:
+    def sentence_country(self, sent: Span, avoid: set[str | None], own: int | None = None) -> str | None:
         """The first country named in ``sent`` (see ``sentence_mention``), else None."""
-        m = self.sentence_mention(sent, avoid)
+        m = self.sentence_mention(sent, avoid, own)
         return m.country if m is not None else None
 
-    def sentence_mention(self, sent: Span, avoid: set[str | None]) -> ActorMention | None:
+    def sentence_mention(self, sent: Span, avoid: set[str | None], own: int | None = None) -> ActorMention | None:
         """The first mention in ``sent`` that names a country (by name, place, demonym, capital, or a
-        person or body of that country), else None.
+        person or body of that country), else None. The mention starting at ``own`` (the actor
+        being placed, "ethnic Uzbeks") does not count.
 
         A country outside ``avoid`` wins over one inside it; one inside it is still returned.
         """
@@ -713,10 +769,19 @@ class _DocState:
         for m in self.mentions:
             if m.start >= sent.end_char:
                 break
-            if (m.start >= sent.start_char and m.country and all(f.country != m.country for f in found)
+            if (m.start >= sent.start_char and m.country and m.start != own and all(f.country != m.country for f in found)
                     and (m.kind in _HOME_KINDS or m.country in _country_codes())):
                 found.append(m)
         return next((m for m in found if m.country not in avoid), found[0] if found else None)
+
+    def scope_mention(self, scope: set[int], avoid: set[str | None]) -> ActorMention | None:
+        """The first mention on a token of ``scope`` naming a country outside ``avoid``, else None."""
+        for i in sorted(scope):
+            m = self.by_token.get(i)
+            if (m is not None and m.country and m.country not in avoid
+                    and (m.kind in _HOME_KINDS or m.country in _country_codes())):
+                return m
+        return None
 
     def names_actor(self, tok: Token) -> bool:
         """Whether the noun phrase headed by ``tok`` names an actor with a country."""
@@ -793,6 +858,24 @@ class _DocState:
 
     def _resolve_head(self, head: Token) -> _Actor | None:
         m = self.by_token.get(head.i)
+        if m is not None and _people(head, m):
+            # "ethnic Albanians", "the Albanians of southern Serbia": a people named by its demonym
+            # is coded with the country it lives in (the place named, else the event's place), not
+            # with the nation-state of the same name.
+            ethnic = any(c.dep_ == "amod" and c.lower_ == "ethnic" for c in head.children)
+            preps = ("of", "in") if ethnic else ("of",)
+            home = next((self.by_token.get(g.i) for c in head.children if c.dep_ == "prep" and c.lower_ in preps
+                         for g in c.subtree if (mg := self.by_token.get(g.i)) is not None and mg.country
+                         and mg.kind in _PLACE_KINDS), None)
+            if home is not None:
+                return _Actor(EventActor(text=m.text, name=None, country=home.country, sector=m.sector,
+                                         start=m.start, end=m.end), False)
+            if ethnic:
+                # Else the country the sentence is about, other than the people's namesake.
+                country = self.sentence_country(head.sent, {m.country}, m.start)
+                if country != m.country:
+                    return _Actor(EventActor(text=m.text, name=None, country=country, sector=m.sector,
+                                             start=m.start, end=m.end), False, group=country is None)
         if m is not None and not m.country and m.kind not in ("place", "pronoun"):
             # "guerrillas", or a person the knowledge base does not know, with no country of their
             # own: an apposition ("Sidhoum, Algeria's leading activist") or the demonym or place
@@ -847,6 +930,9 @@ class _DocState:
                 for pobj in c.children:
                     if pobj.dep_ == "pobj":
                         mm = self.by_token.get(pobj.i)
+                        if mm is not None and _people(pobj, mm):
+                            # "dozens of ethnic Uzbeks": the people decides the country.
+                            return self._resolve_head(pobj)
                         if mm is None or not mm.country:
                             inner = self._resolve_head(pobj)
                             if inner is not None and inner.actor.country:
@@ -868,12 +954,41 @@ class _DocState:
                           start=left, end=end)
 
 
-def _guess_side(state: _DocState, sent: Span, other: list[EventActor]) -> list[EventActor]:
-    """The missing side of an event: another country the sentence names, else the other side's own."""
-    m = state.sentence_mention(sent, {a.country for a in other})
+def _clause_scope(anchor: Token) -> set[int]:
+    """Tokens of the event's own clause: the anchor's subtree without embedded clauses of their own
+    and without circumstantial phrases ("amid its standoff with X", "after Y attacked")."""
+    out: set[int] = set()
+    stack = [anchor]
+    while stack:
+        t = stack.pop()
+        out.add(t.i)
+        for c in t.children:
+            if c.dep_ in ("relcl", "advcl", "acl", "parataxis") and c.pos_ in ("VERB", "AUX") and not _aside(c):
+                continue
+            if c.dep_ == "prep" and c.lower_ not in _SCOPE_PREPS:
+                continue
+            stack.append(c)
+    return out
+
+
+# Prepositions of an event's place ("in Kharkiv"), which names no party to it.
+_PLACE_PREPS = frozenset({"in", "at", "on", "over", "near", "inside", "across"})
+# Phrases that may name a party or the place of an event (not its circumstances: "amid", "after").
+_SCOPE_PREPS = _ARGUMENT_PREPS | _PLACE_PREPS | {"between", "about", "regarding", "concerning"}
+
+
+def _people(head: Token, m: ActorMention) -> bool:
+    """Whether ``head`` is a people named by its demonym ("Albanians", "Uzbeks"), the whole mention."""
+    plural = head.tag_ in ("NNS", "NNPS") or (head.tag_ == "NNP" and head.lower_.endswith("s"))
+    return m.kind in ("demonym", "group") and m.start == head.idx and head.text[:1].isupper() and plural
+
+
+def _guess_side(state: _DocState, other: list[EventActor], scope: set[int]) -> list[EventActor]:
+    """The missing side of an event: another country its clause names, else the other side's own."""
+    m = state.scope_mention(scope, {a.country for a in other})
     if m is not None:
         return [EventActor(text=m.text, name=None, country=m.country, start=m.start, end=m.end)]
-    home = next((a for a in other if a.country), None)
+    home = next((a for a in other if a.country in _country_codes()), None)
     if home is None:
         return []
     return [EventActor(text=home.text, name=None, country=home.country, start=home.start, end=home.end)]
@@ -966,6 +1081,18 @@ def _names_other_side(trig: _Trigger) -> bool:
                for h in heads for c in h.children if c.i != getattr(trig.match.obj, "i", -1))
 
 
+def _unnamed_party(trig: _Trigger, state: _DocState) -> bool:
+    """Whether the trigger's own recipient phrase names a party that is no known actor ("deepens
+    ties with non-Western powers"): the other side is then unknown, not another country nearby."""
+    heads = [trig.token] + ([trig.match.obj] if trig.match.obj is not None else [])
+    for h in heads:
+        for c in h.children:
+            if (c.dep_ == "prep" and c.lower_ in trig.match.entry.preps and c.lower_ not in _PLACE_PREPS
+                    and not any((m := state.mention_of(t)) is not None and m.country for t in c.subtree)):
+                return True
+    return False
+
+
 def _main_clause(tok: Token) -> bool:
     """Whether ``tok`` is the sentence's main verb or a conjunct or complement chained to it."""
     cur = tok
@@ -986,6 +1113,41 @@ def _subordinate(tok: Token) -> bool:
             return True
         if cur.dep_ == "ROOT" or cur.head is cur:
             return False
+        cur = cur.head
+    return False
+
+
+# Prepositions that introduce circumstances of the main clause, not its arguments ("after
+# killing", "before allowing", "despite warning").
+_CIRCUMSTANCE_PREPS = frozenset({"after", "before", "since", "despite", "while", "without", "following", "amid",
+                                 "until", "during", "upon", "on", "by"})
+
+
+def _aside(clause: Token) -> bool:
+    """Whether an adverbial clause is a participial aside of the same actor ("rejected the pressure,
+    voicing doubts about Washington"): no subject or conjunction of its own."""
+    return (clause.dep_ == "advcl" and clause.tag_ == "VBG"
+            and not any(c.dep_ in (*_SUBJ, "mark") for c in clause.children))
+
+
+def _contrast(clause: Token) -> bool:
+    """Whether an adverbial clause is a contrasting report of its own ("..., while Manila urged calm")."""
+    return (any(c.dep_ == "mark" and c.lower_ in ("while", "whereas") for c in clause.children)
+            and any(c.dep_ in _SUBJ for c in clause.children))
+
+
+def _background(tok: Token) -> bool:
+    """Whether ``tok``'s clause is background to the sentence: inside a relative, adverbial,
+    participial or purpose clause, or a gerund after a circumstantial preposition."""
+    cur = tok
+    for _ in range(12):
+        if cur.dep_ == "ROOT" or cur.head is cur:
+            return False
+        if cur.pos_ in ("VERB", "AUX") or cur is tok:
+            if cur.dep_ in ("advcl", "relcl", "acl") and not _contrast(cur):
+                return True
+            if cur.dep_ == "pcomp" and cur.head.lower_ in _CIRCUMSTANCE_PREPS:
+                return True
         cur = cur.head
     return False
 

@@ -21,8 +21,8 @@ DEFAULT_PREPS = ("with", "to", "against", "on", "at", "for", "from", "into")
 # Nouns that carry an event named by their compound ("mediation effort", "peace process").
 CARRIER_NOUNS = frozenset({"effort", "process", "mission", "campaign", "operation", "initiative", "bid", "drive"})
 
-# Dependency labels under which a particle or preposition of a phrasal verb hangs.
-_PARTICLE_DEPS = frozenset({"prt", "prep", "advmod", "agent", "dative"})
+# Dependency labels under which a particle or preposition of a phrasal verb hangs ("test" in "test-fired": npadvmod).
+_PARTICLE_DEPS = frozenset({"prt", "prep", "advmod", "agent", "dative", "npadvmod"})
 # Dependency labels of a light verb's object (passives: "sanctions were imposed").
 _OBJECT_DEPS = frozenset({"dobj", "nsubjpass", "attr", "oprd", "pobj", "npadvmod", "compound"})
 
@@ -118,7 +118,11 @@ class Lexicon:
                 # "go on strike": the object is the particle's own object.
                 for p in particles:
                     if obj is None:
-                        obj = next((c for c in p.children if c.lemma_.lower() in entry.objects), None)
+                        obj = next((c for c in p.children if not entry.objects.isdisjoint(_forms(c))), None)
+                    if obj is None:
+                        # "are out on strike": the object hangs on a preposition under the particle.
+                        obj = next((g for c in p.children if c.dep_ == "prep" for g in c.children
+                                    if g.dep_ == "pobj" and g.lemma_.lower() in entry.objects), None)
                 if obj is None:
                     continue
             return Match(entry, obj, tuple(particles))
@@ -138,12 +142,35 @@ class Lexicon:
         """The most specific nominal entry at ``token`` (compounds such as "air strike" checked)."""
         candidates = self.nouns.get(token.lemma_.lower())
         if not candidates:
+            # "cease-fire", "cyber attack" spelled apart: the compound joined to its head is the entry.
+            candidates = next((self.nouns[f] for f in _forms(token)[1:] if f in self.nouns), None)
+        if not candidates:
             return None
-        modifiers = {c.lower_ for c in token.children if c.dep_ in ("compound", "amod", "nmod")}
+        # Modifiers by form and lemma, possessives included: "teachers' strike" is a teacher strike.
+        modifiers = {w for c in token.children if c.dep_ in ("compound", "amod", "nmod", "poss")
+                     for w in (c.lower_, c.lemma_.lower())}
         for entry in candidates:
-            if all(word in modifiers for word in entry.compounds):
-                return Match(entry, None, ())
+            if not all(word in modifiers for word in entry.compounds):
+                continue
+            if entry.objects:
+                obj = _noun_object(token, entry.objects)
+                if obj is None:
+                    continue
+                return Match(entry, obj, ())
+            return Match(entry, None, ())
         return None
+
+
+def _noun_object(token: Token, lemmas: frozenset[str]) -> Token | None:
+    """The object of a nominalised event: "the release of prisoners", "a prisoner release"."""
+    for child in token.children:
+        if child.dep_ == "compound" and not lemmas.isdisjoint(_forms(child)):
+            return child
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and not lemmas.isdisjoint(_forms(pobj)):
+                    return pobj
+    return None
 
 
 def _subject_is(token: Token, lemmas: frozenset[str]) -> bool:
@@ -155,9 +182,19 @@ def _subject_is(token: Token, lemmas: frozenset[str]) -> bool:
     return False
 
 
+def _forms(token: Token) -> tuple[str, ...]:
+    """The token's lemma, then the lemma joined to a compound before it ("cease-fire" → "ceasefire")."""
+    lemma = token.lemma_.lower()
+    lefts = [c for c in token.children if c.dep_ == "compound" and c.i < token.i]
+    if not lefts:
+        return (lemma,)
+    first = lefts[-1].lemma_.lower()
+    return (lemma, first + lemma, f"{first}-{lemma}")
+
+
 def _find_object(token: Token, lemmas: frozenset[str]) -> Token | None:
     for child in token.children:
-        if child.dep_ in _OBJECT_DEPS and child.lemma_.lower() in lemmas:
+        if child.dep_ in _OBJECT_DEPS and not lemmas.isdisjoint(_forms(child)):
             return child
         # "held a round of talks", "voiced strong support": look one level down through of-phrases.
         if child.dep_ in ("dobj", "nsubjpass"):
@@ -196,7 +233,12 @@ def _parse(text: str, derived: bool = False) -> list[LexEntry]:
         particles: list[str] = []
         compounds: tuple[str, ...] = ()
         if nominal:
-            head, compounds = words[-1], tuple(words[:-1])
+            # "n:suspension +attack|strike": plain words are compounds, "+" words the of-object.
+            plain = [w for w in words if not w.startswith("+")]
+            for word in words:
+                if word.startswith("+"):
+                    objects.update(word[1:].split("|"))
+            head, compounds = plain[-1], tuple(plain[:-1])
         else:
             head = words[0]
             for word in words[1:]:

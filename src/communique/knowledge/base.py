@@ -9,6 +9,7 @@ separated by ``|``, an empty cell meaning "none") live in ``communique/knowledge
 - ``places.tsv[.gz]``, ``places_extra.tsv``  name, country, kind, population, geonameid
 - ``roles.tsv``          term, kind (title|role|group), sector, canonical_role
 - ``sectors.tsv``        code, name, description
+- ``peoples.tsv``        term, countries (peoples of several countries: "Kurdish" → TUR|IRQ|SYR|IRN)
 
 Columns not listed are ignored (so the data can grow); a missing required column is an error
 that names the file and the column. Users extend a loaded base with CAMEO/Phoenix actor
@@ -22,7 +23,7 @@ import gc
 import gzip
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "places": ("name", "country"),
     "roles": ("term", "kind"),
     "sectors": ("code", "name"),
+    "peoples": ("term", "countries"),
 }
 
 
@@ -142,6 +144,8 @@ class KnowledgeBase:
     places: list[Place] = field(default_factory=list)
     roles: dict[str, RoleTerm] = field(default_factory=dict)
     sectors: dict[str, str] = field(default_factory=dict)
+    # Peoples of several countries ("Kurdish"): term → the countries it may stand for, in order.
+    peoples: dict[str, tuple[str, ...]] = field(default_factory=dict)
     source: str = ""
     version: int = 0
     _index: dict[str, Any] | None = field(default=None, repr=False)
@@ -163,10 +167,11 @@ class KnowledgeBase:
         kb = cls(source=str(data_dir))
         for row in read_tsv(data_dir / "countries.tsv", REQUIRED["countries"]):
             kb.add_country(_country_from_row(row))
-        for path in _present(data_dir, "organisations.tsv"):
+        # The generated phoenix_* files (scripts/build_phoenix.py) come after the hand-curated ones.
+        for path in _present(data_dir, "organisations.tsv", "phoenix_organisations.tsv"):
             for row in read_tsv(path, REQUIRED["organisations"]):
                 kb.add_organisation(_organisation_from_row(row))
-        for path in _present(data_dir, "officials.tsv"):
+        for path in _present(data_dir, "officials.tsv", "phoenix_officials.tsv.gz"):
             for row in read_tsv(path, REQUIRED["officials"]):
                 kb.add_official(_official_from_row(row, path))
         for path in _present(data_dir, "places.tsv", "places.tsv.gz", "places_extra.tsv"):
@@ -185,6 +190,17 @@ class KnowledgeBase:
         for path in _present(data_dir, "sectors.tsv"):
             for row in read_tsv(path, REQUIRED["sectors"]):
                 kb.sectors[row["code"].strip()] = row["name"].strip()
+        for path in _present(data_dir, "phoenix_countries.tsv"):
+            # Generated misspellings of country names ("Afganistan"): extra aliases of known countries.
+            for row in read_tsv(path, ("code", "aliases")):
+                known = kb.countries.get(row["code"].strip())
+                if known is not None:
+                    kb.countries[known.code] = replace(known, aliases=known.aliases + _multi(row["aliases"]))
+        for path in _present(data_dir, "peoples.tsv"):
+            for row in read_tsv(path, REQUIRED["peoples"]):
+                codes = _multi(row["countries"])
+                if row["term"].strip() and codes:
+                    kb.peoples[row["term"].strip()] = codes
         kb.touch()
         return kb
 

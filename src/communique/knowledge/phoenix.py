@@ -276,5 +276,10 @@ def _display(words: str) -> str:
         elif "." in tok and len(tok) <= 5:
             out.append(tok)  # initials, "U.S."
         else:
-            out.append(tok.title())
+            out.append(_capitalise(tok))
     return " ".join(out)
+
+
+def _capitalise(token: str) -> str:
+    """``PEOPLE'S`` → "People's", ``AL-ASSAD`` → "Al-Assad" (str.title would give "People'S")."""
+    return "-".join(part[:1].upper() + part[1:].lower() for part in token.split("-"))

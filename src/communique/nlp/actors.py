@@ -104,6 +104,28 @@ LEADER_ROLES = (
     "head of government",
     "leader",
 )
+# Groups that are often abroad, so "X in <place>" does not make them the place's country.
+NOT_LOCAL_SECTORS = frozenset({"MIL", "REF", "IGO", "NGO", "MED", "JRN"})
+# Words between "in" and a place: "in eastern Ukraine", "in the north of".
+REGION_WORDS = frozenset(
+    {
+        "eastern",
+        "western",
+        "northern",
+        "southern",
+        "central",
+        "northeastern",
+        "northwestern",
+        "southeastern",
+        "southwestern",
+        "north-eastern",
+        "north-western",
+        "south-eastern",
+        "south-western",
+        "neighbouring",
+        "neighboring",
+    }
+)
 # Places the gazetteer alone (without a spaCy entity) may report: big enough to be worth the
 # risk of a false match on a capitalised word, or a region, never a lone stop word.
 MIN_BARE_PLACE_POPULATION = 20_000
@@ -124,6 +146,8 @@ class _Mention:
     known: bool = True  # resolved from the knowledge base (not a bare spaCy entity)
     surname_only: bool = False  # a lone surname the knowledge base knows ("Lavrov")
     titles: list[str] = field(default_factory=list)  # roles the text gives ("crown prince")
+    candidates: tuple[str, ...] = ()  # countries a people of several countries may stand for
+    adjectival: bool = False  # a group whose country came from a demonym before it ("Danish media")
 
 
 @dataclass
@@ -178,6 +202,14 @@ class _Recogniser:
                     # belong to the title, not the name.
                     while ok[0].kind == "person" and end - s > 1 and self.is_title_word(s):
                         s += 1
+                    if s > i and ok[0].kind == "person":
+                        # "Sheikh Hamad bin Khalifa al-Thani": the name without the title may
+                        # run further than the alias that starts with it.
+                        for alt_end, alt in trie.matches_at(lowers, s):
+                            alt_ok = [e for e in alt if case_ok(texts[s:alt_end], e.pattern)]
+                            if alt_ok and alt_end > end:
+                                end, ok = alt_end, alt_ok
+                                break
                     out[(s, end)] = _Cand(s, end, ok)
                     nxt = end
                     break
@@ -254,6 +286,10 @@ class _Recogniser:
                         s += 1
                     else:
                         break
+            if ent.label_ == "NORP" and any(
+                r.kind == "group" for r in self.gaz.roles.table.get(tuple(lowers[s:e]), ())
+            ):
+                continue  # "Christians", "Muslims": a group word, which takes a demonym before it
             # spaCy sometimes tags a bare title ("Supreme Leader") as an organisation.
             if s < e and not all(lowers[k] in role_words or lowers[k] in TITLE_GLUE for k in range(s, e)):
                 out.append(_Cand(s, e, [], ent.label_))
@@ -358,9 +394,11 @@ class _Recogniser:
         if e.kind == "country":
             return _Mention(s, end, "country", e.name, e.country)
         if e.kind == "demonym":
-            return _Mention(s, end, "demonym", e.name, e.country)
+            return _Mention(s, end, "demonym", e.name, e.country, candidates=e.candidates)
         if e.kind == "group":
-            return _Mention(s, end, "group", self.kb.country_name(e.country), e.country)
+            return _Mention(
+                s, end, "group", self.kb.country_name(e.country) or e.name, e.country, candidates=e.candidates
+            )
         if e.kind == "organisation":
             return _Mention(s, end, "organisation", e.name, e.country, e.sector, actor_id=e.actor_id)
         if e.kind == "seat":
@@ -435,7 +473,15 @@ class _Recogniser:
         if label == "PERSON":
             return _Mention(c.start, c.end, "person", text, None, known=False)
         if label == "NORP":
-            return _Mention(c.start, c.end, "demonym", text, self.kb.country_of(text), known=False)
+            # "Danish Islamist": a known demonym opening the phrase gives its country (but
+            # "South American" or "North African" is no country's).
+            first = self.kb_starts.get(c.start)
+            country = self.kb.country_of(text) or (
+                first.entries[0].country
+                if first is not None and first.end < c.end and first.entries[0].kind in ("demonym", "country")
+                else None
+            )
+            return _Mention(c.start, c.end, "demonym", text, country, known=False)
         country = None
         sector = None
         for k in range(c.start, c.end):
@@ -470,7 +516,9 @@ class _Recogniser:
         while j >= 0 and m.start - j <= 8:
             prev = by_end.get(j + 1)
             if prev is not None and prev.kind in ("demonym", "country", "organisation", "metonym"):
-                country = country or prev.country
+                # "Soviet Ambassador to Japan Yuri ...": the country after "to" is the host.
+                hosted = prev.start > 0 and lowers[prev.start - 1] == "to"
+                country = country or (None if hosted else prev.country)
                 consumed.append(prev)
                 j = prev.start - 1
                 continue
@@ -498,6 +546,9 @@ class _Recogniser:
             m.country = m.country or country
             if role is not None:
                 m.sector = m.sector or role.sector
+        elif country and m.country != country and seen_role:
+            # "Saudi King Abdullah": the title's country picks among officials who share a name.
+            self.official_of_country(m, country)
         if role is not None:
             m.titles.append(role.canonical_role or role.term)
             m.role = m.role or m.titles[-1]
@@ -505,6 +556,26 @@ class _Recogniser:
             for d in consumed:
                 if d.kind == "demonym":
                     d.kind = "_drop"
+
+    def official_of_country(self, m: _Mention, country: str) -> None:
+        """Re-resolve a known person to the official of ``country`` whose name holds the mention's
+        last word ("Saudi King Abdullah" is not Jordan's King Abdullah); unchanged when none is."""
+        last = self.lowers[m.end - 1]
+        best: tuple[int, Official] | None = None
+        for off in self.kb.officials:
+            if off.country != country:
+                continue
+            names = (off.name, *off.aliases)
+            if not any(last in n.lower().split() for n in names):
+                continue
+            gap = 0 if off.active_on(self.when) else _days_apart(off, self.when)
+            if best is None or gap < best[0]:
+                best = (gap, off)
+        if best is not None:
+            off = best[1]
+            m.name, m.country, m.sector = off.name, off.country, off.sector
+            m.role = off.role
+            m.surname_only = False
 
     def apposition(self, m: _Mention, roles: dict[int, tuple[int, RoleEntry]]) -> None:
         """ "Ivan Petrov, Russia's deputy foreign minister, ...": a title after the name."""
@@ -581,7 +652,9 @@ class _Recogniser:
         mentions = [m for m in mentions if m.kind != "_drop"]
         mentions.extend(self.groups_and_roles(roles, covered, mentions))
         mentions.sort(key=lambda m: (m.start, m.end))
+        self.resolve_peoples(mentions)
         mentions = self.merge_groups(mentions)
+        self.locate_groups(mentions)
         mentions.extend(self.pronouns(covered))
         mentions.sort(key=lambda m: (m.start, m.end))
         self.resolve_references(mentions)
@@ -710,6 +783,7 @@ class _Recogniser:
                 if adjacent and prev.kind == "demonym":
                     out.pop()
                     m.start = prev.start
+                    m.adjectival = prev.country is not None
                 if (
                     adjacent
                     and prev.kind in ("demonym", "country", "metonym", "organisation")
@@ -721,6 +795,63 @@ class _Recogniser:
                 m.role = None
             out.append(m)
         return out
+
+    def resolve_peoples(self, mentions: list[_Mention]) -> None:
+        """A people of several countries ("Kurdish rebels") takes the one of its countries that the
+        same sentence names nearest, else the nearest in the article; none named, no country."""
+        pending = [m for m in mentions if m.candidates and m.country is None]
+        if not pending:
+            return
+        sent_of = self.sentence_ids()
+        for m in pending:
+            best: tuple[int, int, str] | None = None
+            for other in mentions:
+                if other is m or other.country not in m.candidates or other.kind in ("pronoun", "role"):
+                    continue
+                key = (
+                    sent_of[other.start] != sent_of[m.start],
+                    abs(other.start - m.start),
+                    other.country or "",
+                )
+                if best is None or key[:2] < best[:2]:
+                    best = (key[0], key[1], key[2])
+            if best is not None:
+                m.country = best[2]
+
+    def locate_groups(self, mentions: list[_Mention]) -> None:
+        """A group with no country takes it from the place right after it: "the government of
+        Sudan", "police in Karachi", "separatists in eastern Ukraine", or from a demonym that
+        covers it too: "Iranian police and soldiers".
+
+        After "in" only groups that act where they are (police, protesters, officials) qualify:
+        "troops in Iraq" or "refugees in Jordan" are more often foreign.
+        """
+        starts = {m.start: m for m in mentions}
+        ends = {m.end: m for m in mentions}
+        lowers, n = self.lowers, len(self.lowers)
+        for m in mentions:
+            if m.kind != "group" or m.country:
+                continue
+            before = ends.get(m.start - 1) if m.start >= 2 and lowers[m.start - 1] in ("and", "or") else None
+            if before is not None and before.kind == "group" and before.adjectival:
+                # "Danish media and government": the demonym covers both nouns.
+                m.country, m.name = before.country, before.name
+                continue
+            if m.end >= n:
+                continue
+            prep = lowers[m.end]
+            if prep not in ("of", "in") or (prep == "in" and m.sector in NOT_LOCAL_SECTORS):
+                continue
+            j = m.end + 1
+            while j < n and (lowers[j] in DETERMINERS or lowers[j] in REGION_WORDS):
+                j += 1
+            place = starts.get(j)
+            if place is None or not place.country:
+                continue
+            if place.kind in ("country", "place", "metonym") or (
+                prep == "of" and place.kind == "organisation"
+            ):
+                m.country = place.country
 
     def pronouns(self, covered: list[bool]) -> list[_Mention]:
         return [
@@ -825,6 +956,15 @@ class _Recogniser:
             kind=m.kind,
             actor_id=m.actor_id,
         )
+
+
+def _days_apart(off: Official, when: date) -> int:
+    """Days between ``when`` and a term of office that does not cover it."""
+    if off.start and off.start > when:
+        return (off.start - when).days
+    if off.end and off.end < when:
+        return (when - off.end).days
+    return 0
 
 
 def _copy_actor(m: _Mention, source: _Mention) -> None:

@@ -46,6 +46,8 @@ class Entry(NamedTuple):
     population: int = 0
     place_kind: str | None = None
     actor_id: str | None = None
+    # A people of several countries ("Kurdish"): the countries the context chooses from.
+    candidates: tuple[str, ...] = ()
 
     @property
     def rank(self) -> int:
@@ -155,6 +157,26 @@ def tokenize_names(names: Iterable[str]) -> dict[str, tuple[str, ...]]:
     return out
 
 
+_PARTICLE = re.compile(r"\b([Aa]l|[Ee]l)[- ](?=\w)")
+
+
+def _particle_variants(names: Iterable[str]) -> list[str]:
+    """Names with their Arabic article spelled both ways: "Hamad bin Khalifa Al Thani" also as
+    "Hamad bin Khalifa al-Thani", and "al-Sharaa" also as "al Sharaa" (news use both)."""
+    out: list[str] = []
+    for name in names:
+        out.append(name)
+        if _PARTICLE.search(name):
+            # Lower case: a lower-case pattern word matches "al" and "Al" alike (``case_ok``).
+            for variant in (
+                _PARTICLE.sub(lambda m: m.group(1).lower() + "-", name),
+                _PARTICLE.sub(lambda m: m.group(1).lower() + " ", name),
+            ):
+                if variant != name and variant not in out:
+                    out.append(variant)
+    return out
+
+
 def _build(kb: KnowledgeBase) -> Gazetteer:
     # (name, kind, display name, country, sector, population, place kind, actor id)
     pending: list[tuple[str, str, str, str | None, str | None, int, str | None, str | None]] = []
@@ -172,18 +194,24 @@ def _build(kb: KnowledgeBase) -> Gazetteer:
         for seat, seat_sector in c.seats:
             add((seat, "seat", seat, c.code, seat_sector, 0, None, None))
     for o in kb.organisations.values():
-        for n in (o.name, *o.aliases):
+        for n in _particle_variants((o.name, *o.aliases)):
             add((n, "organisation", o.name, o.actor_country, o.sector, 0, None, o.code))
     # A lone word that is also a title word ("Prime", "King") is not read as a surname.
     title_words = {w for term in kb.roles for w in term.lower().split()}
     for off in kb.officials:
-        for n in {off.name, *off.aliases, off.last_name}:
+        for n in _particle_variants({off.name, *off.aliases, off.last_name}):
             if " " not in n.strip() and n.lower() in title_words:
                 continue
             kind = "person" if " " in n.strip() else "surname"
             add((n, kind, off.name, off.country, off.sector, 0, None, None))
     for p in kb.places:
         add((p.name, "place", p.name, p.country, None, p.population, p.kind, None))
+    peoples: dict[str, tuple[str, ...]] = {}
+    for term, codes in kb.peoples.items():
+        low = term.lower()
+        plural = low.endswith("s") and low[:-1] in {t.lower() for t in kb.peoples}
+        add((term, "group" if plural else "demonym", term, None, None, 0, None, None))
+        peoples[term] = codes
 
     tokens = tokenize_names({" ".join(row[0].split()) for row in pending})
     names = Trie()
@@ -200,7 +228,17 @@ def _build(kb: KnowledgeBase) -> Gazetteer:
         seen.add(key)
         # Inlined Trie.add: this loop runs once per name (tens of thousands of places).
         lowered = tuple(map(str.lower, toks))
-        entry = Entry(kind, display, country, sector, toks, population, place_kind, actor_id)
+        entry = Entry(
+            kind,
+            display,
+            country,
+            sector,
+            toks,
+            population,
+            place_kind,
+            actor_id,
+            peoples.get(name, ()) if country is None else (),
+        )
         found = table.get(lowered)
         if found is None:
             table[lowered] = [entry]

@@ -1,0 +1,199 @@
+"""Breadth of the event lexicon: each PLOVER category in the ways news English words it (synonyms,
+nominalisations, phrasal and light-verb forms), and the NGEC development-set loader.
+Sentences and fixtures written for these tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from communique.config import Settings
+from communique.errors import UsageError
+from communique.eval.events_ngec import evaluate_ngec, fill_slots, lead_sentences, load_ngec
+from communique.records import Event
+
+PUBLISHED = "2025-04-18"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "events"
+
+
+def primary(analyze, text: str) -> Event:
+    """The event a user would see first: the most confident non-negated one, earliest on a tie."""
+    events = [e for e in analyze(text, published=PUBLISHED).events if not e.negated]
+    assert events, f"no event coded in {text!r}"
+    best = max(e.confidence for e in events)
+    return next(e for e in events if e.confidence == best)
+
+
+CASES = [
+    # ACCUSE: charging with a crime, accusation nouns with a light verb, concern voiced, inquiries set up.
+    ("Prosecutors in Brazil charged the former governor with money laundering on Tuesday.", "ACCUSE"),
+    ("Ecuador levelled fresh accusations against Colombia over the border raid.", "ACCUSE"),
+    ("Japan expressed deep concern over North Korea's latest missile launch.", "ACCUSE"),
+    ("The Kenyan parliament set up an inquiry into the collapse of the dam.", "ACCUSE"),
+    # AID: asylum offered.
+    ("Canada offered asylum to the Afghan interpreters.", "AID"),
+    # COERCE: cyber attacks, internet shutdowns, martial law.
+    ("Iranian hackers launched a cyberattack on Albania's government websites.", "COERCE"),
+    ("Ethiopia shut down the internet in the Amhara region.", "COERCE"),
+    ("Thailand declared martial law in the southern provinces.", "COERCE"),
+    # CONCEDE: restrictions scrapped, demands dropped or met, a union's strike suspended.
+    ("The Sri Lankan government scrapped the ban on opposition rallies.", "CONCEDE"),
+    ("The opposition in Togo dropped its demand for the president's resignation.", "CONCEDE"),
+    ("The government of Malawi met the demands of the striking nurses.", "CONCEDE"),
+    ("The Bolivian miners' union suspended its strike after talks with the government.", "CONCEDE"),
+    # COOPERATE: joint exercises and ventures.
+    ("India and Japan began joint military exercises in the Bay of Bengal.", "COOPERATE"),
+    ("Vietnam and South Korea formed a joint venture to build ships.", "COOPERATE"),
+    # MOBILIZE: troops moved.
+    ("Venezuela moved troops to the border with Guyana.", "MOBILIZE"),
+    # PROTEST: labour strikes (not air strikes), road blockades by protesters.
+    ("Thousands of teachers in Argentina are out on strike over pay.", "PROTEST"),
+    ("The Nigerian doctors' strike entered its second week.", "PROTEST"),
+    ("Dock workers in Chile struck for a second day.", "PROTEST"),
+    ("Protesters in Lima blocked the main highway into the capital.", "PROTEST"),
+    # RETREAT: arms laid down.
+    ("Rebels in Colombia laid down their weapons on Sunday.", "RETREAT"),
+    # SANCTION: court penalties.
+    ("A court in Egypt handed down a ten-year sentence to the activist.", "SANCTION"),
+    ("Russia fined Google for failing to delete banned content.", "SANCTION"),
+    # SUPPORT: relations improved.
+    ("Egypt and Turkey improved ties after a decade of hostility.", "SUPPORT"),
+    # Deals struck or hammered out are agreements, also when a union strikes them.
+    ("The United States and Mexico hammered out a deal on migration.", "AGREE"),
+    ("The union struck a deal with the government of Peru on Monday.", "AGREE"),
+    # Accusations traded, not goods.
+    ("Armenia and Azerbaijan traded accusations over the border shooting.", "ACCUSE"),
+    # SANCTION: leaving talks, sanctions slapped on.
+    ("Iran pulled out of the talks with the European Union.", "SANCTION"),
+    ("The United States slapped sanctions on Venezuelan oil officials.", "SANCTION"),
+    # COERCE: hackers, licences suspended, parties dissolved, police raids (a military raid is an assault).
+    ("Chinese hackers targeted the computers of the Indian power grid.", "COERCE"),
+    ("Nigeria suspended Twitter's licence indefinitely.", "COERCE"),
+    ("Myanmar's junta dissolved the main opposition party.", "COERCE"),
+    ("Serbian police raided the offices of an independent newspaper.", "COERCE"),
+    ("Israeli commandos raided a Hezbollah base in Lebanon.", "ASSAULT"),
+    # RETREAT: a ceasefire spelled with a hyphen.
+    ("Libya declared a cease-fire with the rebels on Monday.", "RETREAT"),
+    # MOBILIZE: forces on alert, weapons tested.
+    ("Pakistani forces were on high alert along the border with India.", "MOBILIZE"),
+    ("Japan put its forces on alert after the missile launch.", "MOBILIZE"),
+    ("Pakistan test-fired a nuclear-capable missile.", "MOBILIZE"),
+    # AID: money disbursed.
+    ("The European Union disbursed 50 million euros to Mali for food security.", "AID"),
+    # PROTEST / CONCEDE: a walkout; visa rules eased.
+    ("Workers walked off the job at the Ford plant in Brazil.", "PROTEST"),
+    ("Hungary eased visa rules for Romanian citizens.", "CONCEDE"),
+    # Nominalised events decided by their of-object.
+    ("Israel announced the release of 100 Palestinian prisoners.", "RETREAT"),
+    ("The rebels in Chad announced a suspension of attacks on government forces.", "RETREAT"),
+    # Tribute paid is praise, not a visit; a strike called is a protest; a protest lodged with a
+    # government is a diplomatic accusation.
+    ("The Zambian president paid tribute to Mandela.", "SUPPORT"),
+    ("Bangladeshi opposition parties called a nationwide strike.", "PROTEST"),
+    ("Vietnam protested to China over the oil rig.", "ACCUSE"),
+    # Supplies halted; journalists expelled are deported, an ambassador expelled is a sanction.
+    ("Russia halted gas supplies to Ukraine.", "SANCTION"),
+    ("The Chinese government expelled two American journalists.", "COERCE"),
+    ("Ecuador expelled the Mexican ambassador.", "SANCTION"),
+    # Warned of force is a threat; a weapons test is a show of force.
+    ("Washington warned Belgrade of air strikes.", "THREATEN"),
+    ("North Korea conducted a nuclear test.", "MOBILIZE"),
+    # An audience granted is a meeting; aid packages and bailouts are aid; drills staged jointly
+    # are military cooperation.
+    ("The Saudi king granted an audience to the Yemeni president.", "CONSULT"),
+    ("Canada announced a package of humanitarian aid for Sudan.", "AID"),
+    ("The IMF approved a bailout for Argentina.", "AID"),
+    ("Russia and China staged joint naval drills in the Sea of Japan.", "COOPERATE"),
+]
+
+
+@pytest.mark.parametrize(("text", "category"), CASES, ids=[c[1] + ":" + c[0][:30] for c in CASES])
+def test_category_a_reader_would_give(analyze, text: str, category: str) -> None:
+    assert primary(analyze, text).category == category
+
+
+def test_a_joint_exercise_has_both_countries(analyze) -> None:
+    event = primary(analyze, "India and Japan began joint military exercises in the Bay of Bengal.")
+    sides = {a.country for a in event.actor} | {r.country for r in event.recipient}
+    assert sides == {"IND", "JPN"}
+
+
+def test_an_air_strike_stays_an_assault(analyze) -> None:
+    # The worker-strike rows must not turn military strikes into protests.
+    event = primary(analyze, "Israeli air strikes hit Hamas positions in Gaza on Monday.")
+    assert event.category == "ASSAULT"
+
+
+def test_things_received_or_protected_are_no_visit_or_aid(analyze) -> None:
+    letter = analyze("The Malian president received a letter from the French president.", published=PUBLISHED)
+    assert not [e for e in letter.events if e.category == "CONSULT"]
+    law = analyze("The new law protects the rights of minorities in Romania.", published=PUBLISHED)
+    assert not [e for e in law.events if e.category == "AID"]
+    factory = analyze("The Turkish president opened a car factory near Ankara.", published=PUBLISHED)
+    assert not factory.events
+    # A received visitor still is one, and an opened border crossing still grants access.
+    assert primary(analyze, "Egypt opened the Rafah crossing for aid trucks.").category == "RETREAT"
+    assert primary(analyze, "The Kenyan president received the Chinese foreign minister in Nairobi.").category == "CONSULT"
+
+
+def test_a_press_release_is_no_release_of_prisoners(analyze) -> None:
+    events = analyze("The Kenyan government issued a press release on Friday.", published=PUBLISHED).events
+    assert not [e for e in events if e.category == "RETREAT"]
+
+
+def test_a_suspended_offensive_is_still_a_ceasefire(analyze) -> None:
+    event = primary(analyze, "Russia suspended its air strikes on Ukrainian cities for the holiday.")
+    assert event.category == "RETREAT"
+
+
+# ---------------------------------------------------------------- NGEC development set loader
+def test_ngec_zip_gives_filled_headlines_leads_and_labels() -> None:
+    stories = load_ngec(FIXTURES / "ngec_tiny.csv.zip")
+    # The unlabelled row is skipped; labels are upper-cased PLOVER categories.
+    assert [s.label for s in stories] == ["PROTEST", "CONSULT", "RETREAT"]
+    # The prompt's first line is the headline with its slots filled.
+    assert stories[0].title == "Zambia Miners Strike Over Pay"
+    # Without a prompt the template slots are filled with real country names.
+    assert "{" not in stories[1].title and stories[1].title.endswith("Hold Talks")
+    # Only the first two sentences are kept, and "Dr." does not end one.
+    assert len(stories[1].lead) == 2
+    assert stories[1].lead[1].startswith("Dr. Mutua said")
+    assert stories[0].mode == "STRIKE"
+
+
+def test_headline_templates_fill_distinct_countries_and_cities() -> None:
+    stories = load_ngec(FIXTURES / "headlines_tiny.csv")
+    assert [s.label for s in stories] == ["ACCUSE", "PROTEST"]
+    assert all("{" not in s.title for s in stories)
+    first, second = stories[0].title.split(" condemns ")[0], stories[0].title.split(" condemns ")[1]
+    assert first != second.split(" over ")[0]
+    assert fill_slots("{country_1}", 3) == fill_slots("{country_1}", 3)
+
+
+def test_lead_sentences_stop_after_two() -> None:
+    text = "Rain fell in Quito. The U.S. embassy closed early. Flights resumed at noon."
+    assert lead_sentences(text) == ["Rain fell in Quito.", "The U.S. embassy closed early."]
+
+
+def test_a_file_that_is_not_ngec_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "other.csv"
+    bad.write_text("a,b\n1,2\n", "utf-8")
+    with pytest.raises(UsageError, match="expected NGEC columns"):
+        load_ngec(bad)
+    with pytest.raises(UsageError, match="development set only"):
+        evaluate_ngec(FIXTURES / "ngec_tiny.csv.zip", Settings.load(), split="test")
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"not a zip")
+    with pytest.raises(UsageError, match="cannot read NGEC stories"):
+        load_ngec(broken)
+
+
+def test_ngec_eval_scores_document_categories(pipeline) -> None:
+    from communique.eval import evaluate
+
+    report = evaluate("events", FIXTURES / "ngec_tiny.csv.zip", pipeline.settings, limit=2)
+    assert report.scores["n_stories"] == 2.0
+    for key in ("doc_category_accuracy", "doc_label_any", "doc_no_event"):
+        assert 0.0 <= report.scores[key] <= 1.0
+    assert "confusion" in report.text
