@@ -43,6 +43,9 @@ class Settings:
     # Run spaCy's statistical components only on the sentences that can hold a quote, an event
     # or the names they refer back to (communique.nlp.selective); off parses every sentence.
     selective_parsing: bool = True
+    # Parse Title Case / all-caps headline lines as if in sentence case (communique.nlp.headlines);
+    # the text and every span stay the article's own.
+    headline_truecase: bool = True
 
     @classmethod
     def load(cls, overrides: dict[str, Any] | None = None) -> Settings:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from communique.knowledge import KnowledgeBase
+    from communique.nlp.headlines import HeadlineTruecaser
     from communique.nlp.selective import SelectiveParser
 
 T = TypeVar("T")
@@ -60,6 +61,16 @@ class Pipeline:
             return None  # a pipeline with components we cannot copy back: parse in full
         return SelectiveParser(self.nlp, self.kb)
 
+    @cached_property
+    def headlines(self) -> HeadlineTruecaser | None:
+        """The headline re-parser when ``settings.headline_truecase`` is on (``communique.nlp.headlines``)."""
+        if not self.settings.headline_truecase or "parser" not in self.nlp.pipe_names:
+            return None
+        from communique.nlp.headlines import HeadlineTruecaser
+
+        selective = self.selective
+        return HeadlineTruecaser(self.nlp, self.kb, selective.selector if selective else None)
+
     def parse_many(self, pairs: Iterable[tuple[str, T]]) -> Iterator[tuple[Doc, T]]:
         """``(text, context)`` pairs → ``(doc, context)``, in batches, selectively when enabled.
 
@@ -67,9 +78,16 @@ class Pipeline:
         doc itself (evaluation, the quote extractor on its own) get the pipeline's parsing mode.
         """
         selective = self.selective
+        parsed: Iterator[tuple[Doc, T]]
         if selective is not None:
-            return selective.pipe(pairs, batch_size=self.settings.batch_size)
-        return self.nlp.pipe(pairs, as_tuples=True, batch_size=self.settings.batch_size)  # type: ignore[no-any-return]
+            parsed = selective.pipe(pairs, batch_size=self.settings.batch_size)
+        else:
+            parsed = self.nlp.pipe(pairs, as_tuples=True, batch_size=self.settings.batch_size)
+        headlines = self.headlines
+        if headlines is not None:
+            # Title Case / all-caps headline lines re-parsed in sentence case (text unchanged).
+            parsed = headlines.pipe(parsed, batch_size=self.settings.batch_size)
+        return parsed
 
     def analyze(self, article: Article) -> Analysis:
         """Actors, quotes and events of one article."""

@@ -9,7 +9,9 @@ Internal module; the public entry point is ``communique.events.code_events``. Fo
 3. actors from the subject (the agent of a passive, the subject of the governing verb for
    xcomp/conj chains, the quoted speaker for "we"/"I" inside a quote), recipients from the
    object, the dative, the recipient prepositions of the entry, a possessive or demonym on the
-   object ("Washington's demands"), the place of an attack when nothing else is named;
+   object ("Washington's demands"), the place of an attack when nothing else is named (with
+   nobody named at all, violence, protest, mobilisation and coercion that happen in a place are
+   domestic to its country; the place may sit deeper in the clause, or be the story's place);
    A person or group the knowledge base leaves without a country takes the country the
    sentence is about; a passive with no agent takes its "from" source as actor;
 4. negation, aux modes (future/hypothetical/historical), PLOVER's future rule (cooperation
@@ -73,6 +75,12 @@ _COOPERATIVE = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE",
 # country the sentence names is the better guess (PLOVER dev triple F1 0.721 → 0.716, test
 # 0.561 → 0.567: neutral on the gold, right on the seed's "Iran … rejecting U.S. pressures").
 _DOMESTIC_DEFAULT = frozenset({"PROTEST", "COERCE", "CONCEDE", "RETREAT", "MOBILIZE", "THREATEN", "REQUEST", "AGREE"})
+# Categories of events that happen somewhere even when nobody is named ("A car bomb exploded in
+# Mogadishu", "Dozens of homes were burned near Goma"): with no actor and no recipient read off the
+# parse, the country of the place is the target (CAMEO/PLOVER code such events as domestic; the
+# PLOVER gold codes an unnamed perpetrator with the country too, "a roadside bombing near Samarra"
+# IRQ→USA), and the actor is guessed from the clause as for any other open side.
+_UNNAMED_DOMESTIC = frozenset({"ASSAULT", "PROTEST", "MOBILIZE", "COERCE"})
 # Prepositions that introduce a noun's own arguments (searched for a recipient inside an object).
 _ARGUMENT_PREPS = frozenset({"of", "by", "for", "with", "from", "to", "against", "on", "toward", "towards", "into"})
 # Plural back-references to the two sides of the article's latest bilateral event.
@@ -476,7 +484,8 @@ class EventCoder:
                     actors = state.resolve(poss)
         had_recipient_slot = bool(recipients)
         place, place_actor = self._place(trig, state)
-        if not actors and place_actor is not None and entry.nominal and category in _DOMESTIC_DEFAULT:
+        if (not actors and place_actor is not None and entry.nominal and category in _DOMESTIC_DEFAULT
+                and _reported_act(trig)):
             # "Protests erupted in X": unnamed participants take their country from the place.
             actors = [_Actor(EventActor(text=place_actor.text, name=None, country=place_actor.country,
                                         start=place_actor.start, end=place_actor.end), False)]
@@ -535,6 +544,25 @@ class EventCoder:
                 recipients = [_Actor(EventActor(text=home.text, name=None, country=home.country,
                                                 start=home.start, end=home.end), False,
                                      implied=True)]
+        if not actors and not recipients and category in _UNNAMED_DOMESTIC and _reported_act(trig):
+            # A nominal event as subject ("Fighting erupted between militias in Tripoli") happens
+            # where the clause of its verb says.
+            anchor = tok.head if entry.nominal and tok.dep_ in ("nsubj", "nsubjpass") else self._anchor(trig)
+            where = place_actor if place_actor is not None else _clause_place(anchor, state)
+            in_sentence = where is not None
+            if where is not None:
+                place = place or where.text
+            elif category == "ASSAULT":
+                # No place in the sentence: the story's place (its headline or lead names where the
+                # shooting happens; later sentences leave it implicit). Read off another sentence, so
+                # less sure (not "implied" by the sentence's own convention). Only for violence: a
+                # closure or a march with no place and no party ("Roads were closed", "schools shut")
+                # is background far more often than an event of the story.
+                where = state.story_place(sent.start_char)
+            if where is not None and where.country in _country_codes():
+                recipients = [_Actor(EventActor(text=where.text, name=None, country=where.country,
+                                                start=where.start, end=where.end), False,
+                                     implied=in_sentence)]
         return _dedupe(actors), _dedupe(recipients), place
 
     def _verb_recipients(self, trig: _Trigger, state: _DocState, actors: list[_Actor]) -> list[_Actor]:
@@ -783,6 +811,15 @@ class _DocState:
                 return m
         return None
 
+    def story_place(self, before: int) -> EventActor | None:
+        """The first place or country the article names before character ``before``, else None."""
+        for m in self.mentions:
+            if m.start >= before:
+                break
+            if m.kind in _PLACE_KINDS and m.country in _country_codes():
+                return EventActor(text=m.text, name=None, country=m.country, start=m.start, end=m.end)
+        return None
+
     def names_actor(self, tok: Token) -> bool:
         """Whether the noun phrase headed by ``tok`` names an actor with a country."""
         return any(a.actor.country for a in self.resolve(tok))
@@ -977,6 +1014,41 @@ _PLACE_PREPS = frozenset({"in", "at", "on", "over", "near", "inside", "across"})
 _SCOPE_PREPS = _ARGUMENT_PREPS | _PLACE_PREPS | {"between", "about", "regarding", "concerning"}
 
 
+def _clause_place(anchor: Token, state: _DocState) -> EventActor | None:
+    """The first place or country named in the event's clause, for an event with no party named.
+
+    A participial aside ("..., killing 20 worshippers") happens where its main clause happens, so
+    the search starts at the clause the aside hangs on. Clauses with a subject of their own
+    (relative, adverbial, reported) are other events' places and are skipped.
+    """
+    top = anchor
+    while _aside(top) and top.head is not top:
+        top = top.head
+    stack = [top]
+    while stack:
+        t = stack.pop()
+        m = state.mention_of(t)
+        if m is not None and m.country and m.kind in _PLACE_KINDS:
+            return state.event_actor(m)
+        for c in reversed(list(t.children)):
+            if (c.dep_ in ("relcl", "advcl", "ccomp", "acl", "parataxis") and c.pos_ in ("VERB", "AUX")
+                    and any(g.dep_ in _SUBJ + _PASSIVE_SUBJ for g in c.children)):
+                continue
+            stack.append(c)
+    return None
+
+
+def _reported_act(trig: _Trigger) -> bool:
+    """Whether the trigger reports an act rather than describing a thing: not a clause that modifies
+    a noun ("the curfew imposed in X" is the curfew), not an event noun inside another noun's
+    phrase ("her role in rioting in Genoa" is the role)."""
+    tok = trig.governor or trig.token
+    if tok.dep_ in ("acl", "relcl"):
+        return False
+    return not (trig.match.entry.nominal and tok.dep_ == "pobj" and tok.head.dep_ == "prep"
+                and tok.head.head.pos_ not in ("VERB", "AUX"))
+
+
 def _people(head: Token, m: ActorMention) -> bool:
     """Whether ``head`` is a people named by its demonym ("Albanians", "Uzbeks"), the whole mention."""
     plural = head.tag_ in ("NNS", "NNPS") or (head.tag_ == "NNP" and head.lower_.endswith("s"))
@@ -1085,9 +1157,12 @@ def _unnamed_party(trig: _Trigger, state: _DocState) -> bool:
     """Whether the trigger's own recipient phrase names a party that is no known actor ("deepens
     ties with non-Western powers"): the other side is then unknown, not another country nearby."""
     heads = [trig.token] + ([trig.match.obj] if trig.match.obj is not None else [])
+    # A particle of the trigger ("burned to death") is part of the verb, not a party's phrase.
+    particles = {p.i for p in trig.match.particles}
     for h in heads:
         for c in h.children:
             if (c.dep_ == "prep" and c.lower_ in trig.match.entry.preps and c.lower_ not in _PLACE_PREPS
+                    and c.i not in particles
                     and not any((m := state.mention_of(t)) is not None and m.country for t in c.subtree)):
                 return True
     return False

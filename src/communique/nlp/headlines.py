@@ -1,0 +1,245 @@
+"""Headline true-casing: parse Title Case and all-caps lines as if they were written in sentence case.
+
+News headlines capitalise every word ("Kuwait Condemns Israeli Strikes On Gaza"). A small
+statistical tagger reads each capitalised word as a proper noun, so the parser finds no verb and
+the event coder no event. ``HeadlineTruecaser`` therefore, for every parsed doc,
+
+1. finds the *headline-cased* lines: short lines whose lower-case words are all function words
+   (or whose letters are all capitals) and that hold a capitalised event trigger or reporting
+   cue (``headline_cased``);
+2. builds a copy of the sentences covering each such line with the same tokens (``Doc`` built
+   from the words, so token boundaries cannot move) in which, on the headline line only, every
+   capitalised dictionary word that is not part of a knowledge-base name is lower-cased, and
+   knowledge-base names in capitals take the knowledge base's casing ("ISRAELI" → "Israeli");
+   a word whose case change would change its length is left as it is;
+3. runs the pipeline on the copies (batched) and copies their tags, morphology, lemmas,
+   dependency trees and entities back onto the original doc's rows for those sentences.
+   Sentences are whole trees, so heads never leave the replaced rows and every other sentence
+   keeps its parse.
+
+The text, the tokens and their offsets are unchanged: every record still carries the article's
+own characters and spans; only the syntax and the entities the actor, quote and event code read
+change (the copy's entities replace the Title Case ones that took in a lower-cased word). Lines
+the selective parser skipped (no tags) are left alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    from communique.knowledge import KnowledgeBase
+    from communique.nlp.selective import Selector
+
+T = TypeVar("T")
+
+# A headline is short; longer lines in capitals are body text set in a heading style or tables.
+_MAX_LINE_TOKENS = 40
+_HYPHENS = frozenset({"-", "‐", "–"})
+
+
+class HeadlineTruecaser:
+    """Re-parses the headline-cased lines of parsed docs; built once per pipeline and knowledge base."""
+
+    def __init__(self, nlp: Language, kb: KnowledgeBase, selector: Selector | None = None) -> None:
+        from communique.nlp.gazetteer import gazetteer
+        from communique.nlp.selective import Selector
+
+        self.nlp = nlp
+        self.gaz = gazetteer(kb)
+        # The selective parser's word tests: dictionary words, event triggers and reporting cues.
+        self.selector = selector or Selector(nlp, kb)
+        self.common_word = self.selector.common_word
+        self.stop_words = frozenset(getattr(nlp.Defaults, "stop_words", ()))
+        self.reparsed_lines = 0  # running total, for benchmarks and tests
+
+    # -- finding headline lines ------------------------------------------------------------------
+
+    def lines(self, doc: Doc) -> list[tuple[int, int]]:
+        """Token ranges (non-space tokens only) of the lines of ``doc`` that are headline-cased."""
+        found: list[tuple[int, int]] = []
+        start = None
+        n = len(doc)
+        for i in range(n + 1):
+            tok = doc[i] if i < n else None
+            breaks = tok is None or (tok.is_space and "\n" in tok.text)
+            if not breaks:
+                if start is None and tok is not None and not tok.is_space:
+                    start = i
+                continue
+            if start is not None:
+                end = i
+                while end > start and doc[end - 1].is_space:
+                    end -= 1
+                if end - start <= _MAX_LINE_TOKENS and self.headline_cased([t.text for t in doc[start:end]]):
+                    found.append((start, end))
+            start = None
+        return found
+
+    def headline_cased(self, words: list[str]) -> bool:
+        """Whether a line is a headline in title case or capitals that may state an event.
+
+        Its lower-case words are all function words ("Merkel met Macron" is a sentence with
+        names), it holds at most one number (results tables and score lines hold more), and a
+        capitalised word may be an event trigger or a reporting cue (name lists hold none).
+        """
+        alpha = [w for w in words if w[:1].isalpha()]
+        if len(alpha) < 2 or sum(w[:1].isdigit() for w in words) > 1:
+            return False
+        all_caps = "".join(alpha).isupper()
+        if all_caps and sum(len(w) > 1 for w in alpha) < 2:
+            return False
+        action = False
+        for k, w in enumerate(words):
+            if not w[:1].isalpha():
+                continue
+            if w[0].islower():
+                # "Multi-country": the part after a hyphen keeps the case it had.
+                if w.lower() not in self.stop_words and not (k and words[k - 1] in _HYPHENS):
+                    return False
+            elif not action and w.isalpha() and len(w) > 1 and (all_caps or not w.isupper()):
+                action = self.selector.kind(w.lower()) != 0
+        return action
+
+    # -- the sentence-case copy ------------------------------------------------------------------
+
+    def recased(self, words: list[str]) -> list[str]:
+        """The line's words with dictionary words lower-cased and names in the knowledge base's case."""
+        from communique.nlp.gazetteer import case_ok
+
+        out = list(words)
+        lowers = [w.lower() for w in words]
+        all_caps = "".join(w for w in words if w[:1].isalpha()).isupper()
+        names, roles = self.gaz.names, self.gaz.roles
+        i, n = 0, len(words)
+        while i < n:
+            w = words[i]
+            if not w[:1].isalpha():
+                i += 1
+                continue
+            name_end = 0
+            pattern: tuple[str, ...] = ()
+            if lowers[i] in names.root:
+                for end, entries in names.matches_at(lowers, i):
+                    keep = [e for e in entries if case_ok(words[i:end], e.pattern)]
+                    if keep:
+                        name_end, pattern = end, keep[0].pattern
+                        break
+            if name_end:
+                for k in range(i, name_end):
+                    cased = pattern[k - i] if k - i < len(pattern) else words[k]
+                    if all_caps and len(cased) == len(words[k]) and cased.lower() == lowers[k]:
+                        out[k] = cased  # "ISRAELI" → "Israeli": a name in a name's case
+                i = name_end
+                continue
+            if w.isupper() and len(w) > 1 and not all_caps:
+                i += 1  # an acronym in a title-case line ("UN", "NATO"): a name
+                continue
+            low = lowers[i]
+            if not w.isalpha() or len(w) < 2:
+                i += 1  # an initial ("R."), a number or a symbol: as written
+                continue
+            if len(low) == len(w) and (self.common_word(low) or low in roles.root):
+                out[i] = low
+            elif all_caps and len(w) > 1:
+                cap = w[0] + w[1:].lower()  # an unknown word in capitals: most likely a name
+                if len(cap) == len(w):
+                    out[i] = cap
+            i += 1
+        return out
+
+    # -- applying --------------------------------------------------------------------------------
+
+    def plan(self, doc: Doc) -> list[tuple[int, int, Doc, frozenset[int]]]:
+        """For each headline line of ``doc`` that was parsed: the token range of the sentences
+        covering it and an unparsed sentence-case copy of those tokens."""
+        from spacy.tokens import Doc as SpacyDoc
+
+        if not len(doc) or not doc.has_annotation("DEP"):
+            return []
+        plans: list[tuple[int, int, Doc, frozenset[int]]] = []
+        last_end = 0
+        for s, e in self.lines(doc):
+            if not any(doc[k].tag_ for k in range(s, e)):
+                continue  # skipped by the selective parser: nothing read from it
+            first, last = doc[s].sent, doc[e - 1].sent
+            lo, hi = first.start, last.end
+            if lo < last_end:
+                continue  # shares a sentence with the previous headline line's copy
+            words = [t.text for t in doc[lo:hi]]
+            recased = self.recased(words[s - lo : e - lo])
+            if recased == words[s - lo : e - lo]:
+                continue
+            lowered = frozenset(
+                s + k
+                for k, (old, new) in enumerate(zip(words[s - lo : e - lo], recased, strict=True))
+                if new != old and new.islower()
+            )
+            words[s - lo : e - lo] = recased
+            spaces = [bool(t.whitespace_) for t in doc[lo:hi]]
+            # The headline is a sentence of its own in the copy (the Title Case parse often runs
+            # it into the next paragraph); the parser keeps preset sentence starts.
+            starts: list[bool | int | None] = [None] * (hi - lo)
+            starts[0] = starts[s - lo] = True
+            after = e
+            while after < hi and doc[after].is_space:
+                after += 1
+            if after < hi:
+                starts[after - lo] = True
+            plans.append(
+                (lo, hi, SpacyDoc(doc.vocab, words=words, spaces=spaces, sent_starts=starts), lowered)
+            )
+            last_end = hi
+        return plans
+
+    def apply(self, doc: Doc, parsed: list[tuple[int, int, Doc, frozenset[int]]]) -> None:
+        """Copy the parsed copies' syntax onto ``doc``, and their entities where the Title Case
+        ones took in a lower-cased word ("Condemns Israeli Strikes" as one organisation)."""
+        from spacy.attrs import DEP, HEAD, LEMMA, MORPH, POS, TAG
+        from spacy.tokens import Span
+
+        if not parsed:
+            return
+        attrs = [TAG, POS, MORPH, LEMMA, DEP, HEAD]
+        arr = doc.to_array(attrs)
+        # Entities of names only stay (the model reads names in capitals as well as in a copy
+        # that changes their neighbours); the copy's entities fill the gaps of the dropped ones.
+        kept = [
+            e
+            for e in doc.ents
+            if not any(k in lowered for _, _, _, lowered in parsed for k in range(e.start, e.end))
+        ]
+        added: list[Span] = []
+        for lo, hi, copy, _ in parsed:
+            arr[lo:hi] = copy.to_array(attrs)
+            for ent in copy.ents:
+                start, end = lo + ent.start, lo + ent.end
+                if not any(start < e.end and e.start < end for e in kept):
+                    added.append(Span(doc, start, end, label=ent.label_))
+        doc.from_array(attrs, arr)  # type: ignore[arg-type]  # a uint64 array, as Doc.to_array gives
+        doc.set_ents(sorted(kept + added, key=lambda e: e.start), default="outside")
+        self.reparsed_lines += len(parsed)
+
+    def pipe(self, docs: Iterable[tuple[Doc, T]], batch_size: int = 64) -> Iterator[tuple[Doc, T]]:
+        """Re-parse the headline lines of already parsed ``(doc, context)`` pairs, in batches."""
+        it = iter(docs)
+        while True:
+            batch = list(islice(it, batch_size))
+            if not batch:
+                return
+            plans = [self.plan(doc) for doc, _ in batch]
+            copies = [copy for plan in plans for _, _, copy, _ in plan]
+            if copies:
+                parsed = iter(self.nlp.pipe(copies, batch_size=batch_size))
+                for (doc, _), plan in zip(batch, plans, strict=True):
+                    self.apply(doc, [(lo, hi, next(parsed), lowered) for lo, hi, _, lowered in plan])
+            yield from batch
+
+    def fix(self, doc: Doc) -> Doc:
+        """One parsed doc, its headline lines re-parsed in place (see ``pipe``)."""
+        return next(self.pipe([(doc, None)]))[0]

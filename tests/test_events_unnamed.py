@@ -1,0 +1,127 @@
+"""Events with nobody named: violence, protest and mobilisation that happen in a place are coded
+as domestic to the place's country (the CAMEO/PLOVER convention; the PLOVER gold codes an unnamed
+perpetrator with that country too). Sentences written for these tests; each test asserts the
+(actor, category, recipient) triples a user sees."""
+
+from __future__ import annotations
+
+PUBLISHED = "2025-04-18"
+
+Triple = tuple[frozenset[str | None], str, frozenset[str | None]]
+
+
+def triples(analyze, text: str) -> set[Triple]:
+    events = [e for e in analyze(text, published=PUBLISHED).events if not e.negated]
+    return {(frozenset(a.country for a in e.actor), e.category, frozenset(r.country for r in e.recipient))
+            for e in events}
+
+
+def t(actor: str, category: str, recipient: str) -> Triple:
+    return frozenset({actor}), category, frozenset({recipient})
+
+
+def test_bombing_with_no_perpetrator_is_domestic_to_the_place(analyze) -> None:
+    assert triples(analyze, "A car bomb exploded outside a courthouse in Mogadishu on Tuesday.") == {
+        t("SOM", "ASSAULT", "SOM")}
+
+
+def test_victims_only_strike_keeps_the_place(analyze) -> None:
+    assert triples(analyze, "Four people were killed in an air strike near Idlib.") == {t("SYR", "ASSAULT", "SYR")}
+
+
+def test_unnamed_gunmen_take_the_country_of_the_place(analyze) -> None:
+    assert triples(analyze, "Gunmen stormed a hotel in Kabul.") == {t("AFG", "ASSAULT", "AFG")}
+
+
+def test_unnamed_crowd_marching_is_a_domestic_protest(analyze) -> None:
+    assert triples(analyze, "Thousands marched in Caracas.") == {t("VEN", "PROTEST", "VEN")}
+
+
+def test_passive_destruction_with_the_place_deep_in_the_phrase(analyze) -> None:
+    got = triples(analyze, "Dozens of homes were burned in villages near Goma.")
+    assert {(a, r) for a, _, r in got} == {(frozenset({"COD"}), frozenset({"COD"}))}
+
+
+def test_deployment_to_a_town_with_no_army_named(analyze) -> None:
+    assert triples(analyze, "Troops were deployed to the border town of Kassala.") == {t("SDN", "MOBILIZE", "SDN")}
+
+
+def test_participial_killing_happens_where_its_main_clause_does(analyze) -> None:
+    assert triples(analyze, "An explosion tore through a mosque in Quetta, killing 20 worshippers.") == {
+        t("PAK", "ASSAULT", "PAK")}
+
+
+def test_taking_to_the_streets_is_a_protest(analyze) -> None:
+    assert triples(analyze, "Thousands of people took to the streets of Tbilisi.") == {t("GEO", "PROTEST", "GEO")}
+
+
+def test_a_named_demonym_actor_is_kept(analyze) -> None:
+    assert triples(analyze, "Sudanese troops shelled a village near Kadugli.") == {t("SDN", "ASSAULT", "SDN")}
+
+
+def test_no_place_and_no_party_gives_no_event(analyze) -> None:
+    # Nothing says where or by whom: no dyad to code.
+    assert triples(analyze, "A bomb exploded late on Tuesday.") == set()
+
+
+def test_cooperation_with_nobody_named_is_not_made_domestic(analyze) -> None:
+    # Only violence, protest and mobilisation happen "in" a place; talks in a city have parties.
+    assert triples(analyze, "Talks were held in Geneva on Monday.") == set()
+
+
+# ---------------------------------------------------------------- where the place is named
+def test_nominal_subject_takes_the_place_of_its_clause(analyze) -> None:
+    assert triples(analyze, "Fighting erupted between rival militias in Tripoli.") == {t("LBY", "ASSAULT", "LBY")}
+
+
+def test_protests_spreading_to_cities_of_a_country(analyze) -> None:
+    assert triples(analyze, "Protests spread to several cities in Iran on Friday.") == {t("IRN", "PROTEST", "IRN")}
+
+
+def test_a_later_sentence_with_no_place_takes_the_story_place(analyze) -> None:
+    text = ("Clashes shook the Sudanese town of Kassala on Monday.\n\n"
+            "A small bomb struck a fuel truck, killing two soldiers and wounding twelve.")
+    events = analyze(text, published=PUBLISHED).events
+    second = [e for e in events if e.sentence_index == 1 and not e.negated]
+    assert [(e.category, {a.country for a in e.actor}, {r.country for r in e.recipient}) for e in second] == [
+        ("ASSAULT", {"SDN"}, {"SDN"})]
+
+
+def test_an_unplaced_sentence_on_its_own_codes_nothing(analyze) -> None:
+    assert triples(analyze, "A small bomb struck a fuel truck, killing two soldiers and wounding twelve.") == set()
+
+
+# ---------------------------------------------------------------- protest forms
+def test_demonstrators_gathering_is_a_protest(analyze) -> None:
+    assert triples(analyze, "Demonstrators gathered outside the presidential palace in Lima.") == {
+        t("PER", "PROTEST", "PER")}
+
+
+def test_collecting_signatures_against_a_law_is_a_protest(analyze) -> None:
+    got = triples(analyze, "Estonian opposition parties began collecting signatures against the new language law.")
+    assert {c for _, c, _ in got} == {"PROTEST"}
+    assert all(a == frozenset({"EST"}) for a, _, _ in got)
+
+
+# ---------------------------------------------------------------- descriptions are no events
+def test_a_curfew_described_by_a_participle_is_no_new_event(analyze) -> None:
+    # "the curfew imposed in X" names the curfew; the sentence reports its easing elsewhere.
+    got = triples(analyze, "The governor on Monday relaxed the nightly curfew imposed in Mombasa last year.")
+    assert ("COERCE" not in {c for _, c, _ in got})
+
+
+def test_an_event_noun_inside_another_noun_is_no_event(analyze) -> None:
+    got = triples(analyze, "A student faces questions over her part in rioting in Lyon.")
+    assert "PROTEST" not in {c for _, c, _ in got}
+
+
+def test_burning_a_person_to_death_is_an_assault_not_property_damage(analyze) -> None:
+    assert triples(analyze, "Two traders were burned to death by a mob near Kano.") == {t("NGA", "ASSAULT", "NGA")}
+
+
+def test_a_closure_with_no_place_or_party_does_not_take_the_story_place(analyze) -> None:
+    # Background in a conflict story ("roads were closed") is not a coercion by the story's country.
+    text = ("Shelling hit the Ukrainian city of Sumy on Monday.\n\n"
+            "Roads in the north were closed for several hours, and schools opened late.")
+    events = analyze(text, published=PUBLISHED).events
+    assert [e.category for e in events if e.sentence_index == 1] == []
