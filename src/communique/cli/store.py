@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import sys
+import threading
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -114,18 +115,27 @@ def _watch(inputs: list[str], store: Path, settings: Any, pipeline: Any, batch_s
                 err(f"watch: {result.source}: failed: {result.error}")
         err(summary.line())
 
+    stopping = threading.Event()
+
     def stop(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
+        # The first Ctrl-C or SIGTERM asks the watch to stop after the round in progress (its
+        # commit completes); a second one interrupts at once.
+        if stopping.is_set():
+            raise KeyboardInterrupt
+        stopping.set()
 
     watcher = Watcher(inputs, store, settings, pipeline, batch_size=batch_size, on_reject=on_reject)
     # A service manager stops a watch with SIGTERM: end it as cleanly as Ctrl-C.
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        watcher.run(interval, rounds, on_round=on_round)
+        watcher.run(interval, rounds, on_round=on_round, stop=stopping)
+        if stopping.is_set():
+            err("watch: stopped; what was committed is kept")
     except KeyboardInterrupt:
         err("watch: stopped; what was committed is kept")
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         watcher.close()
         err(watcher.totals.line())
     return 1 if watcher.totals.failed or watcher.totals.rejected else 0

@@ -33,6 +33,7 @@ import hashlib
 import io
 import os
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -352,11 +353,17 @@ class Watcher:
         self.close()
 
     def run(self, interval: float, rounds: int | None = None,
-            on_round: Callable[[RoundSummary], None] | None = None) -> WatchTotals:
+            on_round: Callable[[RoundSummary], None] | None = None,
+            stop: threading.Event | None = None) -> WatchTotals:
         """Rounds every ``interval`` seconds (measured from the start of each round) until
-        ``rounds`` are done, or forever; no wait after the last round."""
+        ``rounds`` are done, ``stop`` is set, or forever; no wait after the last round.
+
+        ``stop`` is how a signal handler ends the watch: it is checked between rounds and cuts the
+        wait short, so a stop never lands in the middle of a commit (or of library code that would
+        swallow an exception raised there) and nothing is left half-written.
+        """
         done = 0
-        while rounds is None or done < rounds:
+        while (rounds is None or done < rounds) and not (stop is not None and stop.is_set()):
             started = time.monotonic()
             summary = self.run_round()
             if on_round:
@@ -364,7 +371,11 @@ class Watcher:
             done += 1
             if rounds is not None and done >= rounds:
                 break
-            self.sleep(max(0.0, interval - (time.monotonic() - started)))
+            pause = max(0.0, interval - (time.monotonic() - started))
+            if stop is not None:
+                stop.wait(pause)
+            else:
+                self.sleep(pause)
         return self.totals
 
     def source_state(self, source: str) -> SourceState:
