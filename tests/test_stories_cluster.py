@@ -47,7 +47,7 @@ def test_arrival_order_does_not_change_the_stories(reports: dict[str, Article]) 
     for seed in range(6):
         order = list(reports)
         random.Random(seed).shuffle(order)
-        clusterer = StoryClusterer(threshold=THRESHOLD)
+        clusterer = StoryClusterer(threshold=THRESHOLD, embedding_model=None)
         for article_id in order:
             clusterer.add(reports[article_id])
         assert _partition(clusterer) == expected, f"order {seed}: {order}"
@@ -56,7 +56,7 @@ def test_arrival_order_does_not_change_the_stories(reports: dict[str, Article]) 
 def test_an_early_wrong_join_is_split_off_and_merged_where_it_belongs(
     reports: dict[str, Article],
 ) -> None:
-    clusterer = StoryClusterer(threshold=THRESHOLD)
+    clusterer = StoryClusterer(threshold=THRESHOLD, embedding_model=None)
     clusterer.add(reports["flood-1"])
     # With two reports seen, the shared footer looks distinctive: the chess report joins the flood story.
     assert clusterer.add(reports["chess-1"]) == story_id_for("flood-1")
@@ -73,7 +73,7 @@ def test_an_early_wrong_join_is_split_off_and_merged_where_it_belongs(
 
 def test_a_split_state_round_trips(reports: dict[str, Article], tmp_path) -> None:
     order = ["flood-1", "chess-1", "chess-2", "flood-2", "rates-1", "chess-3", "flood-3", "rates-2"]
-    clusterer = StoryClusterer(threshold=THRESHOLD)
+    clusterer = StoryClusterer(threshold=THRESHOLD, embedding_model=None)
     for article_id in order:
         clusterer.add(reports[article_id])
     path = tmp_path / "stories.msgpack"
@@ -93,19 +93,19 @@ def test_the_time_window_keeps_one_topic_in_different_months_apart(reports: dict
         for month in ("01", "06")
         for n, a in enumerate(r for k, r in reports.items() if k.startswith("rates"))
     ]
-    windowed = StoryClusterer(threshold=THRESHOLD, window_days=3)
+    windowed = StoryClusterer(threshold=THRESHOLD, window_days=3, embedding_model=None)
     for article in dated:
         windowed.add(article)
     spans = sorted((s.start, s.end, s.n_reports) for s in windowed.stories())
     assert spans == [("2025-01-10", "2025-01-13", 4), ("2025-06-10", "2025-06-13", 4)]
-    unwindowed = StoryClusterer(threshold=THRESHOLD, window_days=None)
+    unwindowed = StoryClusterer(threshold=THRESHOLD, window_days=None, embedding_model=None)
     for article in dated:
         unwindowed.add(article)
     assert [s.n_reports for s in unwindowed.stories()] == [8]
 
 
 def test_a_story_that_lost_members_to_a_split_is_still_readable_by_id(reports: dict[str, Article]) -> None:
-    clusterer = StoryClusterer(threshold=THRESHOLD)
+    clusterer = StoryClusterer(threshold=THRESHOLD, embedding_model=None)
     for article_id in ["flood-1", "chess-1", "chess-2"]:
         clusterer.add(reports[article_id])
     before = clusterer.assignments()

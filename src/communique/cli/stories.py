@@ -47,6 +47,11 @@ def stories(
         None, "--threshold", min=0.001, max=1.0,
         help="Similarity an article needs to join a story; given, the stories are re-clustered.",
     ),
+    embeddings: bool | None = typer.Option(
+        None, "--embeddings/--no-embeddings",
+        help="Mix lead-embedding similarity into TF-IDF (the default when the encoder is installed); "
+        "given, the stories are re-clustered.",
+    ),
     fmt: StoriesFormat = typer.Option(StoriesFormat.json, "--format", "-f", help="json or table."),
 ) -> None:
     """The store's stories (clustered as articles were ingested): title, time span, articles, actors,
@@ -58,10 +63,12 @@ def stories(
     start = _parse_since(since)
     # The stories ingest stored, unless other clustering settings are asked for.
     clusterer: StoryClusterer | None = None
-    if window_days is not None or threshold is not None:
-        window = 3.0 if window_days is None else window_days
-        clusterer = (StoryClusterer(window_days=window) if threshold is None
-                     else StoryClusterer(window_days=window, threshold=threshold))
+    if window_days is not None or threshold is not None or embeddings is not None:
+        clusterer = StoryClusterer(
+            window_days=3.0 if window_days is None else window_days,
+            threshold=threshold,
+            embedding_model=None if embeddings is False else "auto",
+        )
     with open_store(store) as opened:
         found = stories_from_store(opened, since=start, clusterer=clusterer)
     if fmt is StoriesFormat.table:

@@ -272,12 +272,18 @@ class StoreGrouper:
                 if "events" in fragment.files:
                     for r in _read(self.root, fragment.files["events"].path, ["article_id", "event_id"]):
                         events.setdefault(r["article_id"], []).append(r["event_id"])
-            for article in sorted(articles, key=order_key):
-                if article.article_id in self.dedup:
-                    continue
+            fresh = [a for a in sorted(articles, key=order_key) if a.article_id not in self.dedup]
+            for article, embedding in zip(fresh, self._embeddings(fresh), strict=True):
                 self.dedup.add(article)
-                self.clusterer.add(article, actors.get(article.article_id), events.get(article.article_id))
+                self.clusterer.add(
+                    article, actors.get(article.article_id), events.get(article.article_id), embedding=embedding
+                )
                 self.replayed += 1
+
+    def _embeddings(self, articles: list[Article]) -> list[list[float] | None]:
+        """The batch's lead embeddings in one call (the encoder is faster on a batch), or Nones."""
+        found = self.clusterer.embed(articles)
+        return list(found) if found else [None] * len(articles)
 
     # -- grouping a batch --------------------------------------------------------------------------
 
@@ -289,12 +295,15 @@ class StoreGrouper:
         before = self.clusterer.assignments()
         out: dict[str, ArticleGroups] = {}
         days: list[date | None] = []
-        for analysis in done:
+        embeddings = self._embeddings([a.article for a in done])
+        for analysis, embedding in zip(done, embeddings, strict=True):
             article = analysis.article
             aid = article.article_id
             dup_group = self.dedup.add(article)
             countries = [m.country for m in analysis.actors if m.country]
-            story = self.clusterer.add(article, countries, [e.event_id for e in analysis.events])
+            story = self.clusterer.add(
+                article, countries, [e.event_id for e in analysis.events], embedding=embedding
+            )
             self._forget(aid)  # a changed article: its old events are replaced
             published = article_date(article)
             days.append(published)

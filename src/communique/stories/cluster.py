@@ -43,7 +43,9 @@ and each story's members and centroid, so a reloaded clusterer continues exactly
 from __future__ import annotations
 
 import hashlib
+import math
 import os
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -54,6 +56,7 @@ from communique.dedup.events import article_source
 from communique.dedup.persist import decode_state, read_state, write_atomic
 from communique.pipeline import article_date
 from communique.records import Article, Story
+from communique.stories.embed import Encoder, lead_text, load_encoder, resolve_model
 from communique.stories.vectors import TermStats, Vector, average_link_groups, dot, term_weights
 
 FORMAT_VERSION = 1
@@ -63,6 +66,12 @@ _REFRESH_GROWTH = 2.0
 _LEAD_CHARS = 120
 # Stories bigger than this are not re-checked at a refresh (the check is quadratic in members).
 _MAX_SPLIT = 2000
+# Default join thresholds, TF-IDF alone and mixed with lead embeddings (the mixed score is larger:
+# leads of unrelated news stories already have embedding cosines around 0.1-0.2).
+TFIDF_THRESHOLD = 0.1
+MIXED_THRESHOLD = 0.25
+# Embedding dimensions sit in the sparse vectors under keys no term can have.
+_EMB_KEY = "\x00e"
 
 
 class _Doc(msgspec.Struct, kw_only=True):
@@ -76,6 +85,8 @@ class _Doc(msgspec.Struct, kw_only=True):
     actors: list[str]
     events: list[str]
     vector: dict[str, float]
+    # The lead's embedding as float32 bytes (4 bytes a dimension in the state file).
+    embedding: bytes | None = None
 
 
 class _Cluster(msgspec.Struct, kw_only=True):
@@ -105,6 +116,8 @@ class _State(msgspec.Struct, kw_only=True):
     docs: list[_Doc]
     clusters: list[_Cluster]
     aliases: dict[str, str]
+    embedding_model: str | None = None
+    embedding_weight: float = 0.0
 
 
 def story_id_for(article_id: str) -> str:
@@ -115,6 +128,21 @@ def story_id_for(article_id: str) -> str:
 def _lead(text: str) -> str:
     first = " ".join(text.split())[:_LEAD_CHARS]
     return first.rsplit(" ", 1)[0] + "…" if len(text) > _LEAD_CHARS and " " in first else first
+
+
+def _pack(embedding: Sequence[float]) -> bytes:
+    return array("f", embedding).tobytes()
+
+
+def _unpack(data: bytes) -> array[float]:
+    values = array("f")
+    values.frombytes(data)
+    return values
+
+
+def _text_part(vector: dict[str, float]) -> dict[str, float]:
+    """A stored vector without its embedding dimensions (rebuilt from ``_Doc.embedding`` on load)."""
+    return {term: value for term, value in vector.items() if not term.startswith(_EMB_KEY)}
 
 
 def _add_into(target: dict[str, float], vector: Vector, sign: float = 1.0) -> None:
@@ -128,14 +156,22 @@ class StoryClusterer:
     def __init__(
         self,
         window_days: float | None = 3,
-        threshold: float = 0.1,
+        threshold: float | None = None,
         merge_threshold: float | None = None,
         title_weight: float = 2.0,
         name_weight: float = 2.0,
         actor_weight: float = 0.2,
         max_terms: int | None = 150,
         bridge: float = 0.5,
+        embedding_model: str | None = "auto",
+        embedding_weight: float = 0.4,
     ) -> None:
+        self.embedding_model = resolve_model(embedding_model)
+        if not 0.0 <= embedding_weight < 1.0:
+            raise ValueError(f"embedding_weight must be in [0, 1), got {embedding_weight}")
+        self.embedding_weight = embedding_weight if self.embedding_model else 0.0
+        if threshold is None:
+            threshold = MIXED_THRESHOLD if self.embedding_weight else TFIDF_THRESHOLD
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"threshold must be in (0, 1], got {threshold}")
         if window_days is not None and window_days < 0:
@@ -163,13 +199,16 @@ class StoryClusterer:
         actors: Iterable[str] | None = None,
         events: Iterable[str] | None = None,
         weights: dict[str, float] | None = None,
+        embedding: Sequence[float] | None = None,
     ) -> str:
         """Put ``article`` in a story; return the story id.
 
         ``actors`` are the country/organisation codes its analysis found (extra evidence and the
         story's actor list); ``events`` the ids of its events, listed on the story. ``weights`` are
         the article's ``term_weights`` when already computed (evaluation re-clusters the same
-        articles many times). An article id already added returns its current story unchanged.
+        articles many times), ``embedding`` its lead's embedding (``embed``; computed here when
+        the clusterer uses embeddings and none is given). An article id already added returns its
+        current story unchanged.
         """
         known = self._docs.get(article.article_id)
         if known is not None:
@@ -179,6 +218,8 @@ class StoryClusterer:
             if weights is not None
             else term_weights(article.text, article.title, self.title_weight, self.name_weight)
         )
+        if self.embedding_weight and embedding is None:
+            embedding = self.embed([article])[0]
         self._stats.add(tf)
         if self._stats.n_docs >= _REFRESH_GROWTH * self._refreshed_at:
             self._refresh()
@@ -193,8 +234,10 @@ class StoryClusterer:
             tf=tf,
             actors=sorted({a for a in actors or () if a}),
             events=list(events or ()),
-            vector=self._stats.vector(tf, self.max_terms),
+            vector={},
+            embedding=_pack(embedding) if self.embedding_weight and embedding is not None else None,
         )
+        doc.vector = self._vector(doc)
         scored = sorted(((self._score(doc, c), c.story_id) for c in self._candidates(doc.day)), reverse=True)
         if scored and scored[0][0] >= self.threshold:
             target = self._clusters[scored[0][1]]
@@ -220,7 +263,36 @@ class StoryClusterer:
 
     def add_many(self, articles: Iterable[Article]) -> list[str]:
         """Add articles in order (no actors); one story id per article."""
-        return [self.add(article) for article in articles]
+        batch = list(articles)
+        embeddings: list[list[float] | None] = list(self.embed(batch)) if self.embedding_weight else [None] * len(batch)
+        return [self.add(article, embedding=emb) for article, emb in zip(batch, embeddings, strict=True)]
+
+    def embed(self, articles: Sequence[Article]) -> list[list[float]]:
+        """Lead embeddings of ``articles`` in one batch (faster than one at a time); [] when off."""
+        if not self.embedding_weight or not articles:
+            return []
+        return self._encoder().encode([lead_text(a) for a in articles])
+
+    def _encoder(self) -> Encoder:
+        assert self.embedding_model is not None
+        return load_encoder(self.embedding_model)
+
+    def _vector(self, doc: _Doc) -> Vector:
+        """The article's vector: TF-IDF, with the lead embedding appended when embeddings are on.
+
+        Both parts are unit length, scaled by the square roots of their weights, so the dot product
+        of two articles is ``(1 - w) * tfidf_cosine + w * embedding_cosine`` and average linkage,
+        centroids and the split repair work unchanged.
+        """
+        vector = self._stats.vector(doc.tf, self.max_terms)
+        weight = self.embedding_weight
+        if not weight or doc.embedding is None:
+            return vector
+        text_scale, emb_scale = math.sqrt(1.0 - weight), math.sqrt(weight)
+        mixed = {term: value * text_scale for term, value in vector.items()}
+        for i, value in enumerate(_unpack(doc.embedding)):
+            mixed[f"{_EMB_KEY}{i}"] = value * emb_scale
+        return mixed
 
     def _candidates(self, day: int | None) -> Iterable[_Cluster]:
         if self.window_days is None or day is None:
@@ -284,7 +356,7 @@ class StoryClusterer:
         for cluster in active:
             for article_id in cluster.members:
                 doc = self._docs[article_id]
-                doc.vector = self._stats.vector(doc.tf, self.max_terms)
+                doc.vector = self._vector(doc)
         arrival = {article_id: n for n, article_id in enumerate(self._docs)}
         opened: list[_Cluster] = []
         for cluster in active:
@@ -443,9 +515,14 @@ class StoryClusterer:
                 n_docs=self._stats.n_docs,
                 df=dict(self._stats.df),
                 refreshed_at=self._refreshed_at,
-                docs=list(self._docs.values()),
+                docs=[
+                    msgspec.structs.replace(d, vector=_text_part(d.vector)) if d.embedding else d
+                    for d in self._docs.values()
+                ],
                 clusters=list(self._clusters.values()),
                 aliases=self._aliases,
+                embedding_model=self.embedding_model,
+                embedding_weight=self.embedding_weight,
             )
         )
 
@@ -462,10 +539,18 @@ class StoryClusterer:
             actor_weight=state.actor_weight,
             max_terms=state.max_terms,
             bridge=state.bridge,
+            embedding_model=state.embedding_model,
+            embedding_weight=state.embedding_weight if state.embedding_model else 0.0,
         )
         clusterer._stats = TermStats(state.n_docs, state.df)
         clusterer._refreshed_at = state.refreshed_at
         clusterer._docs = {d.article_id: d for d in state.docs}
+        for doc in state.docs:
+            if doc.embedding and clusterer.embedding_weight:
+                # Stored without its embedding part: put it back with the stored weights.
+                emb_scale = math.sqrt(clusterer.embedding_weight)
+                for i, value in enumerate(_unpack(doc.embedding)):
+                    doc.vector[f"{_EMB_KEY}{i}"] = value * emb_scale
         clusterer._clusters = {c.story_id: c for c in state.clusters}
         clusterer._aliases = dict(state.aliases)
         clusterer._next_seq = max((c.seq for c in state.clusters), default=-1) + 1
