@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_ingest.py [--data PATH] [--limit N] [--batch-size 256]
                                                 [--max-workers 2] [--json-out FILE]
+                                                [--story-embeddings auto|none]
 
 1. reads the articles once (``read_inputs``) and keeps them in memory;
 2. bare spaCy: ``spacy.load(model)`` then ``nlp.pipe`` over the texts (model load not timed);
@@ -151,14 +152,17 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=256, help="articles per store commit")
     parser.add_argument("--max-workers", type=int, default=2, help="process-pool runs with 1..N workers (0: none)")
     parser.add_argument("--json-out", type=Path, default=None, help="also write the JSON summary here")
+    parser.add_argument("--story-embeddings", default="auto",
+                        help="story clustering encoder: auto (lead embeddings when installed) or none (TF-IDF alone)")
     args = parser.parse_args()
 
-    settings = Settings.load()
+    settings = Settings.load({"story_embedding_model": args.story_embeddings})
     items: list[Article | Reject] = list(islice(read_inputs([str(args.data)], settings), args.limit))
     bench = Bench(items, args.batch_size)
     chars = sum(len(a.text) for a in items if isinstance(a, Article))
     print(f"{bench.n} articles ({chars / max(bench.n, 1):.0f} characters on average) from {args.data}; "
           f"{psutil.cpu_count()} CPUs, load average {psutil.getloadavg()[0]:.1f}", flush=True)
+    print(f"story clustering encoder: {args.story_embeddings}", flush=True)
 
     bench.bare(settings.spacy_model, settings.batch_size)
 

@@ -121,3 +121,36 @@ def test_model_names() -> None:
         clusterer.add(Article(article_id="x", text="Some text about a summit."))
     with pytest.raises(ValueError, match="embedding_weight"):
         StoryClusterer(embedding_weight=1.0)
+
+
+def _story_state(store) -> StoryClusterer:
+    from communique.dedup.persist import decode_state
+    from communique.store.grouping import _MAGIC, FORMAT_VERSION, STATE_FILE, _State
+
+    state = decode_state((store / STATE_FILE).read_bytes(), _State, _MAGIC, FORMAT_VERSION, "state")
+    return StoryClusterer.from_bytes(state.stories)
+
+
+def test_ingest_no_embeddings_makes_a_tfidf_store_and_the_store_keeps_its_choice(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    wire = FIXTURES / "store" / "wire.jsonl"
+
+    def ingest(store, *flags: str) -> None:
+        done = subprocess.run(
+            [sys.executable, "-m", "communique", "ingest", str(wire), "--store", str(store), *flags],
+            capture_output=True, text=True, timeout=600,
+        )
+        assert done.returncode == 0, done.stderr
+
+    plain, mixed = tmp_path / "plain", tmp_path / "mixed"
+    ingest(plain, "--no-embeddings")
+    ingest(mixed)
+    assert _story_state(plain).embedding_model is None
+    assert all(doc.embedding is None for doc in _story_state(plain)._docs.values())
+    assert _story_state(mixed).embedding_model == DEFAULT_MODEL
+    assert all(doc.embedding for doc in _story_state(mixed)._docs.values())
+    # Re-ingesting into the TF-IDF store without the flag keeps it TF-IDF (its stories stay comparable).
+    ingest(plain)
+    assert _story_state(plain).embedding_model is None

@@ -46,6 +46,10 @@ class Settings:
     # Parse Title Case / all-caps headline lines as if in sentence case (communique.nlp.headlines);
     # the text and every span stay the article's own.
     headline_truecase: bool = True
+    # Sentence encoder for story clustering (communique.stories.embed): "auto" uses the packaged
+    # all-MiniLM-L6-v2 when installed, "none" clusters on TF-IDF alone. Applies when a store's story
+    # state is created; a store keeps the encoder it started with.
+    story_embedding_model: str = "auto"
 
     @classmethod
     def load(cls, overrides: dict[str, Any] | None = None) -> Settings:

@@ -68,6 +68,11 @@ def ingest(
                                        "(default: one per CPU)."),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address for --executor dask, "
                                          "e.g. tcp://10.0.0.5:8786."),
+    embeddings: bool = typer.Option(
+        True, "--embeddings/--no-embeddings",
+        help="Cluster a new store's stories on TF-IDF mixed with lead embeddings (default, when the "
+        "encoder is installed) or on TF-IDF alone (faster, less memory). A store keeps its first choice.",
+    ),
 ) -> None:
     """Analyse inputs and add them to the store (idempotent: known articles are "unchanged").
 
@@ -79,6 +84,8 @@ def ingest(
     if rounds is not None and watch is None:
         raise UsageError("--rounds needs --watch INTERVAL")
     settings = make_settings(model, allow_private, max_bytes)
+    if not embeddings:
+        settings = settings.with_(story_embedding_model="none")
     pipeline: Any = Pipeline(settings)
     if executor != "local" or workers is not None or scheduler is not None:
         from communique.scale import ParallelAnalyzer, make_executor

@@ -151,9 +151,13 @@ class StoreGrouper:
     # -- loading ----------------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, root: Path, ledger: LedgerState) -> StoreGrouper:
-        """The grouping state for the store at ``root`` as of ``ledger`` (caught up when behind)."""
-        dedup, clusterer, seq = cls._read_state(root, ledger.seq)
+    def load(cls, root: Path, ledger: LedgerState, embedding_model: str | None = "auto") -> StoreGrouper:
+        """The grouping state for the store at ``root`` as of ``ledger`` (caught up when behind).
+
+        ``embedding_model`` is the story clusterer's sentence encoder when the state is created
+        (or rebuilt); a loaded state keeps the one it was created with.
+        """
+        dedup, clusterer, seq = cls._read_state(root, ledger.seq, embedding_model)
         grouper = cls(root, dedup, clusterer, seq, ledger)
         if seq < ledger.seq:
             grouper._replay(ledger, after=seq)
@@ -162,7 +166,9 @@ class StoreGrouper:
         return grouper
 
     @staticmethod
-    def _read_state(root: Path, ledger_seq: int) -> tuple[DuplicateIndex, StoryClusterer, int]:
+    def _read_state(
+        root: Path, ledger_seq: int, embedding_model: str | None
+    ) -> tuple[DuplicateIndex, StoryClusterer, int]:
         path = root / STATE_FILE
         try:
             state = decode_state(path.read_bytes(), _State, _MAGIC, FORMAT_VERSION, "store grouping state")
@@ -171,7 +177,7 @@ class StoreGrouper:
                 raise StoreError("state is ahead of the ledger")
             return DuplicateIndex.from_bytes(state.dedup), StoryClusterer.from_bytes(state.stories), state.seq
         except (OSError, StoreError):
-            return DuplicateIndex(), StoryClusterer(), 0
+            return DuplicateIndex(), StoryClusterer(embedding_model=embedding_model), 0
 
     # -- event groups, read from the stored events as needed ------------------------------------
 

@@ -123,12 +123,18 @@ def ingest_items(
     progress: Callable[[IngestSummary], None] | None = None,
     on_reject: Callable[[Reject], None] | None = None,
     rebuild_catalog: bool = True,
+    story_embedding_model: str | None = None,
 ) -> IngestSummary:
     """Store already-read items (articles and rejects); see the module docstring for the rules.
 
     ``progress`` is called after each analysed article and after each committed batch
     (``summary.batches`` counts the commits); ``on_reject`` for each reject as it happens.
+    ``story_embedding_model`` is the sentence encoder of a new store's stories; by default the
+    analyzer's ``settings.story_embedding_model``.
     """
+    if story_embedding_model is None:
+        settings = getattr(pipeline, "settings", None)
+        story_embedding_model = settings.story_embedding_model if isinstance(settings, Settings) else "auto"
     started = time.monotonic()
     summary = IngestSummary(store=str(store.root))
     run = new_fragment_id()
@@ -146,7 +152,7 @@ def ingest_items(
             on_reject(item)
 
     writer: StoreWriter
-    with store.writer() as writer:
+    with store.writer(story_embedding_model=story_embedding_model) as writer:
         summary.orphans_removed = writer.removed_orphans
         for batch in _batches(items, max(1, batch_size)):
             counter = CoverageCounter(ingest_day())

@@ -61,12 +61,16 @@ class Store:
         """The ledger replayed now: live files, coverage, last commit."""
         return read_ledger(self.ledger_path, SCHEMA_VERSION)
 
-    def writer(self) -> Any:
-        """The store's single writer (a context manager holding the write lock)."""
+    def writer(self, story_embedding_model: str | None = "auto") -> Any:
+        """The store's single writer (a context manager holding the write lock).
+
+        ``story_embedding_model`` is the sentence encoder of a story state created by this writer
+        (a store whose stories exist keeps the encoder recorded with them).
+        """
         from communique.store.writer import StoreWriter
 
         self.close()
-        return StoreWriter(self)
+        return StoreWriter(self, story_embedding_model=story_embedding_model)
 
     # -- DuckDB ----------------------------------------------------------------------------------
 

@@ -127,8 +127,9 @@ class _Pending:
 class StoreWriter:
     """The single writer of a store. Use as a context manager (``store.writer()``)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, story_embedding_model: str | None = "auto") -> None:
         self.store = store
+        self.story_embedding_model = story_embedding_model
         self.root = store.root
         self._lock_fd: int | None = None
         self._grouper: StoreGrouper | None = None
@@ -167,7 +168,7 @@ class StoreWriter:
     def grouper(self) -> StoreGrouper:
         """The store's grouping state (duplicates, stories, event groups), loaded on first use."""
         if self._grouper is None:
-            self._grouper = StoreGrouper.load(self.root, self.state)
+            self._grouper = StoreGrouper.load(self.root, self.state, self.story_embedding_model)
         return self._grouper
 
     def close(self) -> None:
