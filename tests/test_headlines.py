@@ -161,3 +161,37 @@ def test_which_lines_are_headlines(pipeline: Pipeline, line: str, expected: bool
     assert pipeline.headlines is not None
     doc = pipeline.nlp.make_doc(line)
     assert pipeline.headlines.headline_cased([t.text for t in doc]) is expected
+
+
+# Headlines the small model parses as one noun phrase ("Denounces" a plural noun), even in sentence case.
+VERBLESS = [
+    ("Qatar Denounces Actions By Bahrain", "ACCUSE", "QAT", "BHR"),
+    ("Norway denounces arrests by Belarus", "ACCUSE", "NOR", "BLR"),
+]
+
+
+@pytest.mark.parametrize(("headline", "category", "actor", "recipient"), VERBLESS)
+def test_verbless_headline_reads_its_trigger_as_a_verb(
+    analyze, plain: Pipeline, headline, category, actor, recipient
+) -> None:
+    analysis = analyze(headline)
+    coded = [
+        (e.category, {a.country for a in e.actor}, {r.country for r in e.recipient}) for e in analysis.events
+    ]
+    assert any(c == category and actor in a and recipient in r for c, a, r in coded), coded
+    _spans_hold(analysis)
+    trigger = next(e for e in analysis.events if e.category == category)
+    assert trigger.trigger in headline  # the headline's own word, not the stand-in verb
+    # Without the headline re-parse the same line codes no such event.
+    off = plain.analyze(Article(article_id="off", text=headline))
+    assert not any(e.category == category and actor in {a.country for a in e.actor} for e in off.events)
+
+
+def test_verbless_rescue_leaves_nominal_events_and_bylines_alone(pipeline: Pipeline, analyze) -> None:
+    strikes = analyze("Israeli Air Strikes On Gaza")
+    assert [(e.category, e.trigger) for e in strikes.events] == [("ASSAULT", "Strikes")]
+    assert not analyze("Reporting by Jane Doe; Editing by John Roe").events
+    # A line that has a verb is never re-parsed for one.
+    text = "Ghana recalls its ambassador from Togo over border raids."
+    doc, _ = next(pipeline.parse_many([(text, None)]))
+    assert pipeline.headlines is not None and pipeline.headlines.verb_plan(doc) == []

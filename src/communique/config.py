@@ -43,8 +43,8 @@ class Settings:
     # Run spaCy's statistical components only on the sentences that can hold a quote, an event
     # or the names they refer back to (communique.nlp.selective); off parses every sentence.
     selective_parsing: bool = True
-    # Parse Title Case / all-caps headline lines as if in sentence case (communique.nlp.headlines);
-    # the text and every span stay the article's own.
+    # Parse Title Case / all-caps headline lines as if in sentence case, and verbless headlines with
+    # their trigger read as a verb (communique.nlp.headlines); the text and every span stay the article's own.
     headline_truecase: bool = True
     # Sentence encoder for story clustering (communique.stories.embed): "auto" uses the packaged
     # all-MiniLM-L6-v2 when installed, "none" clusters on TF-IDF alone. Applies when a store's story

@@ -17,6 +17,12 @@ the event coder no event. ``HeadlineTruecaser`` therefore, for every parsed doc,
    Sentences are whole trees, so heads never leave the replaced rows and every other sentence
    keeps its parse.
 
+4. then, for every short line not ended by a full stop (a headline in any case) that still has no
+   verb, swaps the first word that can only be a verb trigger of the event lexicon ("Denounces",
+   "decry"; not "attacks", a nominal event too) for a common verb of the same inflection
+   ("rejects"), parses that copy and copies its tree back, the word keeping its own lemma
+   (``verb_plan``). "Kuwait denounces actions by Morocco" is otherwise one noun phrase.
+
 The text, the tokens and their offsets are unchanged: every record still carries the article's
 own characters and spans; only the syntax and the entities the actor, quote and event code read
 change (the copy's entities replace the Title Case ones that took in a lower-cased word). Lines
@@ -33,6 +39,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
+    from communique.events.lexicon import Lexicon
     from communique.knowledge import KnowledgeBase
     from communique.nlp.selective import Selector
 
@@ -41,6 +48,25 @@ T = TypeVar("T")
 # A headline is short; longer lines in capitals are body text set in a heading style or tables.
 _MAX_LINE_TOKENS = 40
 _HYPHENS = frozenset({"-", "‐", "–"})
+# Headlines without a verb are re-parsed only when this short (a longer verbless line is a list).
+_MAX_HEADLINE_TOKENS = 20
+# Words inside these entities are names, never a verb to rescue.
+_NAME_ENTS = frozenset({"PERSON", "GPE", "LOC", "NORP", "FAC"})
+# Common transitive verbs by inflection: the small tagger reads them as verbs in any headline.
+_PROXIES = {"s": "rejects", "ed": "rejected", "ing": "rejecting", "": "reject"}
+
+
+def _proxy(word: str, lemma: str) -> str | None:
+    """A common verb with the inflection ``word`` has as a form of ``lemma`` (None: not a verb form)."""
+    if word == lemma:
+        return _PROXIES[""]
+    if word.endswith("ing"):
+        return _PROXIES["ing"]
+    if word.endswith("ed"):
+        return _PROXIES["ed"]
+    if word.endswith("s"):
+        return _PROXIES["s"]
+    return None
 
 
 class HeadlineTruecaser:
@@ -57,6 +83,7 @@ class HeadlineTruecaser:
         self.common_word = self.selector.common_word
         self.stop_words = frozenset(getattr(nlp.Defaults, "stop_words", ()))
         self.reparsed_lines = 0  # running total, for benchmarks and tests
+        self.verb_lines = 0  # verbless headlines re-parsed with their trigger read as a verb
 
     # -- finding headline lines ------------------------------------------------------------------
 
@@ -225,8 +252,99 @@ class HeadlineTruecaser:
         doc.set_ents(sorted(kept + added, key=lambda e: e.start), default="outside")
         self.reparsed_lines += len(parsed)
 
+    # -- verbless headlines ----------------------------------------------------------------------
+
+    def verb_plan(self, doc: Doc) -> list[tuple[int, int, Doc, int, str]]:
+        """For each short headline-like line of ``doc`` parsed with no verb at all, a copy of its
+        sentences in which the first word that can only be a verb trigger is swapped for a common
+        verb of the same inflection: (range start, range end, copy, token, trigger lemma).
+
+        "Kuwait denounces actions by Morocco" is tagged as one noun phrase ("denounces" a plural
+        noun); "Kuwait rejects actions by Morocco" is parsed as a sentence. The copy's tree is the
+        one the original would have had with its verb read as a verb; the trigger keeps its own
+        lemma. Words that are also nominal events ("attacks", "talks") are left alone: as nouns
+        they are coded already.
+        """
+        from spacy.tokens import Doc as SpacyDoc
+
+        if not len(doc) or not doc.has_annotation("DEP"):
+            return []
+        lexicon = self._lexicon()
+        plans: list[tuple[int, int, Doc, int, str]] = []
+        last_end = 0
+        for s, e in self.short_lines(doc):
+            if not any(doc[k].tag_ for k in range(s, e)):
+                continue
+            lo, hi = doc[s].sent.start, doc[e - 1].sent.end
+            if lo < last_end or any(doc[k].pos_ in ("VERB", "AUX") for k in range(lo, hi)):
+                continue
+            found: tuple[int, str, str | None] | None = None
+            for k in range(s + 1, e):
+                tok = doc[k]
+                low = tok.lower_
+                if not tok.is_alpha or len(low) < 3 or low in self.stop_words or tok.ent_type_ in _NAME_ENTS:
+                    continue
+                lemmas = self.selector.lemmas(low)
+                verbs = [lemma for lemma in lemmas if lemma in lexicon.verbs]
+                if verbs and not any(lemma in lexicon.nouns for lemma in lemmas):
+                    found = (k, min(verbs, key=len), _proxy(low, min(verbs, key=len)))
+                    break
+            if found is None or found[2] is None:
+                continue
+            k, lemma, proxy = found
+            words = [t.text for t in doc[lo:hi]]
+            words[k - lo] = found[2]
+            spaces = [bool(t.whitespace_) for t in doc[lo:hi]]
+            starts: list[bool | int | None] = [None] * (hi - lo)
+            starts[0] = True
+            plans.append((lo, hi, SpacyDoc(doc.vocab, words=words, spaces=spaces, sent_starts=starts), k, lemma))
+            last_end = hi
+        return plans
+
+    def short_lines(self, doc: Doc) -> list[tuple[int, int]]:
+        """Token ranges of lines that read as headlines: short and not ended by a full stop."""
+        found: list[tuple[int, int]] = []
+        start = None
+        n = len(doc)
+        for i in range(n + 1):
+            tok = doc[i] if i < n else None
+            if tok is not None and not (tok.is_space and "\n" in tok.text):
+                if start is None and not tok.is_space:
+                    start = i
+                continue
+            if start is not None:
+                end = i
+                while end > start and doc[end - 1].is_space:
+                    end -= 1
+                if 2 < end - start <= _MAX_HEADLINE_TOKENS and doc[end - 1].text not in (".", "!", "?", ":"):
+                    found.append((start, end))
+            start = None
+        return found
+
+    def apply_verbs(self, doc: Doc, parsed: list[tuple[int, int, Doc, int, str]]) -> None:
+        """Copy the verb copies' syntax onto ``doc``; the swapped word keeps its own lemma."""
+        from spacy.attrs import DEP, HEAD, LEMMA, MORPH, POS, TAG
+
+        if not parsed:
+            return
+        attrs = [TAG, POS, MORPH, LEMMA, DEP, HEAD]
+        arr = doc.to_array(attrs)
+        for lo, hi, copy, _k, _ in parsed:
+            arr[lo:hi] = copy.to_array(attrs)
+        doc.from_array(attrs, arr)  # type: ignore[arg-type]  # a uint64 array, as Doc.to_array gives
+        for _, _, _copy, k, lemma in parsed:
+            doc[k].lemma_ = lemma
+        self.verb_lines += len(parsed)
+
+    @staticmethod
+    def _lexicon() -> Lexicon:
+        from communique.events.lexicon import load_lexicon
+
+        return load_lexicon()
+
     def pipe(self, docs: Iterable[tuple[Doc, T]], batch_size: int = 64) -> Iterator[tuple[Doc, T]]:
-        """Re-parse the headline lines of already parsed ``(doc, context)`` pairs, in batches."""
+        """Re-parse the headline lines of already parsed ``(doc, context)`` pairs, in batches:
+        first Title Case lines in sentence case, then headlines still without a verb."""
         it = iter(docs)
         while True:
             batch = list(islice(it, batch_size))
@@ -238,6 +356,12 @@ class HeadlineTruecaser:
                 parsed = iter(self.nlp.pipe(copies, batch_size=batch_size))
                 for (doc, _), plan in zip(batch, plans, strict=True):
                     self.apply(doc, [(lo, hi, next(parsed), lowered) for lo, hi, _, lowered in plan])
+            verb_plans = [self.verb_plan(doc) for doc, _ in batch]
+            copies = [copy for plan in verb_plans for _, _, copy, _, _ in plan]
+            if copies:
+                parsed = iter(self.nlp.pipe(copies, batch_size=batch_size))
+                for (doc, _), vplan in zip(batch, verb_plans, strict=True):
+                    self.apply_verbs(doc, [(lo, hi, next(parsed), k, lemma) for lo, hi, _, k, lemma in vplan])
             yield from batch
 
     def fix(self, doc: Doc) -> Doc:
