@@ -571,11 +571,14 @@ class EventCoder:
         obj = trig.match.obj
         out: list[_Actor] = []
         used_particles = {p.i for p in trig.match.particles}
-        # "called on X", "hand over to X": a particle that is a preposition carries the recipient.
+        # "called on X", "hand over to X": a particle that is a preposition carries the recipient,
+        # itself or through a preposition of its own ("pulled its forces out of Lebanon").
         for p in trig.match.particles:
             for c in p.children:
                 if c.dep_ == "pobj":
                     out += state.resolve(c)
+                elif c.dep_ == "prep" and c.lower_ in ("of", "from", "to", "with", "on", "against", "into"):
+                    out += [a for g in c.children if g.dep_ == "pobj" for a in state.resolve(g)]
         if out:
             return out
         for c in tok.children:

@@ -447,7 +447,9 @@ class _Recogniser:
         more often a team or a club than the town.
         """
         doc = self.doc
-        if any(doc[k].pos_ != "PROPN" for k in range(s, end)):
+        # A region named by a compass word and a proper noun ("southern Lebanon", "northern Gaza"):
+        # spaCy tags only the proper noun, the knowledge base has the region.
+        if any(doc[k].pos_ != "PROPN" and not (k == s and self.lowers[k] in REGION_WORDS) for k in range(s, end)):
             return False
         if end - s == 1 and doc[s].is_stop:
             return False
@@ -798,25 +800,32 @@ class _Recogniser:
 
     def resolve_peoples(self, mentions: list[_Mention]) -> None:
         """A people of several countries ("Kurdish rebels") takes the one of its countries that the
-        same sentence names nearest, else the nearest in the article; none named, no country."""
+        same sentence names nearest, else the nearest in the article; none named, no country.
+
+        Within a sentence a demonym right before it ("Syrian Kurds") or a named country or place
+        comes before a demonym elsewhere in it: in "Turkish troops shelled Kurdish villages in
+        northern Iraq" the nearer "Turkish" describes the other side, "Iraq" says where they live.
+        """
         pending = [m for m in mentions if m.candidates and m.country is None]
         if not pending:
             return
         sent_of = self.sentence_ids()
         for m in pending:
-            best: tuple[int, int, str] | None = None
+            best: tuple[bool, bool, int, str] | None = None
             for other in mentions:
                 if other is m or other.country not in m.candidates or other.kind in ("pronoun", "role"):
                     continue
+                adjacent = other.end == m.start
                 key = (
                     sent_of[other.start] != sent_of[m.start],
+                    not adjacent and other.kind not in ("country", "place", "metonym"),
                     abs(other.start - m.start),
                     other.country or "",
                 )
-                if best is None or key[:2] < best[:2]:
-                    best = (key[0], key[1], key[2])
+                if best is None or key[:3] < best[:3]:
+                    best = key
             if best is not None:
-                m.country = best[2]
+                m.country = best[3]
 
     def locate_groups(self, mentions: list[_Mention]) -> None:
         """A group with no country takes it from the place right after it: "the government of

@@ -1,0 +1,49 @@
+"""Where the other side is: regions named with a compass word, peoples that live in several
+countries, and a place reached through a particle. Sentences written for these tests; each test
+asserts the (actor, category, recipient) triples a user sees."""
+
+from __future__ import annotations
+
+PUBLISHED = "2025-04-18"
+
+Triple = tuple[frozenset[str | None], str, frozenset[str | None]]
+
+
+def triples(analyze, text: str) -> set[Triple]:
+    events = [e for e in analyze(text, published=PUBLISHED).events if not e.negated]
+    return {(frozenset(a.country for a in e.actor), e.category, frozenset(r.country for r in e.recipient))
+            for e in events}
+
+
+def t(actor: str, category: str, recipient: str) -> Triple:
+    return frozenset({actor}), category, frozenset({recipient})
+
+
+def test_a_region_named_with_a_compass_word_is_its_country(analyze) -> None:
+    # spaCy tags only "Lebanon"; the knowledge base knows "southern Lebanon" as a region of LBN.
+    assert triples(analyze, "Israeli jets struck targets in southern Lebanon.") == {t("ISR", "ASSAULT", "LBN")}
+    analysis = analyze("Israeli tanks shelled homes in northern Gaza.")
+    assert ("northern Gaza", "PSE") in {(m.text, m.country) for m in analysis.actors}
+    assert triples(analyze, "Israeli tanks shelled homes in northern Gaza.") == {t("ISR", "ASSAULT", "PSE")}
+
+
+def test_withdrawal_out_of_a_region_names_it_as_the_recipient(analyze) -> None:
+    assert triples(analyze, "Israel pulled its forces out of southern Lebanon.") == {t("ISR", "RETREAT", "LBN")}
+    assert triples(analyze, "Israel pulled its forces out of Lebanon.") == {t("ISR", "RETREAT", "LBN")}
+
+
+def test_a_people_takes_the_country_of_the_place_before_a_demonym_of_the_other_side(analyze) -> None:
+    text = "Turkish troops shelled Kurdish villages in northern Iraq."
+    assert triples(analyze, text) == {t("TUR", "ASSAULT", "IRQ")}
+    kurdish = next(m for m in analyze(text).actors if m.text == "Kurdish")
+    assert kurdish.country == "IRQ"
+
+
+def test_a_demonym_right_before_a_people_decides_its_country(analyze) -> None:
+    mentions = {m.text: m.country for m in analyze("Syrian Kurdish fighters clashed with Turkish troops.").actors}
+    assert mentions["Kurdish fighters"] == "SYR"
+
+
+def test_dispatching_relief_is_aid_to_the_recipient(analyze) -> None:
+    assert triples(analyze, "India dispatched relief supplies to earthquake-hit Nepal.") == {
+        t("IND", "AID", "NPL")}
