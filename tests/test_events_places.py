@@ -47,3 +47,25 @@ def test_a_demonym_right_before_a_people_decides_its_country(analyze) -> None:
 def test_dispatching_relief_is_aid_to_the_recipient(analyze) -> None:
     assert triples(analyze, "India dispatched relief supplies to earthquake-hit Nepal.") == {
         t("IND", "AID", "NPL")}
+
+
+def test_seas_shared_by_several_countries_have_no_country(analyze) -> None:
+    # The generated place table read these as Sudan's Red Sea State, "China", "Oman" and "India".
+    for sea in ("Red Sea", "South China Sea", "Gulf of Oman", "Indian Ocean"):
+        analysis = analyze(f"Pirates attacked a cargo ship in the {sea} on Monday.")
+        found = {m.text: m.country for m in analysis.actors}
+        assert sea in found and found[sea] is None, found
+
+
+def test_an_event_at_sea_gets_no_home_ground_target(analyze) -> None:
+    assert triples(analyze, "Iran seized an oil tanker in the Gulf of Oman.") == {
+        (frozenset({"IRN"}), "COERCE", frozenset())}
+    assert triples(analyze, "Houthi rebels fired a missile at a cargo ship in the Red Sea.") == {
+        (frozenset({"YEM"}), "ASSAULT", frozenset())}
+    # On land the convention holds: no target named, the actor's own country.
+    assert triples(analyze, "Iran seized an oil tanker.") == {t("IRN", "COERCE", "IRN")}
+
+
+def test_a_curated_place_replaces_generated_places_of_the_same_name(pipeline) -> None:
+    places = [p for p in pipeline.kb.places if p.name.lower() == "red sea"]
+    assert [p.country for p in places] == [""]

@@ -393,11 +393,14 @@ class EventCoder:
         # ("amid its standoff with Washington") is no party to this event. A recipient phrase that
         # names no known actor ("ties with non-Western powers") leaves the side open.
         scope = _clause_scope(anchor)
+        # At sea ("in the Red Sea", a place of no country) an open side is not the other's home.
+        named_place, place_actor = self._place(trig, state)
+        at_sea = named_place is not None and place_actor is None
         if not recipient_list and not _unnamed_party(trig, state):
-            recipient_list = _guess_side(state, actor_list, scope)
+            recipient_list = _guess_side(state, actor_list, scope, home=not at_sea)
             guessed, known = recipient_list, actor_list
         elif not actor_list:
-            actor_list = _guess_side(state, recipient_list, scope)
+            actor_list = _guess_side(state, recipient_list, scope, home=not at_sea)
             guessed, known = actor_list, recipient_list
         else:
             guessed, known = [], []
@@ -484,6 +487,9 @@ class EventCoder:
                     actors = state.resolve(poss)
         had_recipient_slot = bool(recipients)
         place, place_actor = self._place(trig, state)
+        # A place that is nobody's home ground ("seized a tanker in the Gulf of Oman"): an unnamed
+        # target there takes no country from the sentence, and no side defaults to home.
+        at_sea = place is not None and place_actor is None
         if (not actors and place_actor is not None and entry.nominal and category in _DOMESTIC_DEFAULT
                 and _reported_act(trig)):
             # "Protests erupted in X": unnamed participants take their country from the place.
@@ -527,7 +533,7 @@ class EventCoder:
         # foreign parties explicitly, home ones by title. Prefer a country the other side lacks.
         for side, other in ((actors, recipients), (recipients, actors)):
             for a in side:
-                if a.actor.country is None and (a.actor.name or a.group):
+                if a.actor.country is None and (a.actor.name or a.group) and not (at_sea and side is recipients):
                     home_country = state.sentence_country(sent, {o.actor.country for o in other}, a.actor.start)
                     if home_country is not None:
                         a.actor = EventActor(text=a.actor.text, name=a.actor.name, country=home_country,
@@ -535,7 +541,7 @@ class EventCoder:
                         a.direct = False
         # CAMEO/PLOVER convention: an event with no target named is domestic; its target is the
         # place where it happens or else the actor's own country ("Algerians blocked roads").
-        if not recipients and "sym" not in entry.flags and actors and (
+        if not recipients and "sym" not in entry.flags and actors and not at_sea and (
             place_actor is not None or category in _DOMESTIC_DEFAULT
         ):
             home = place_actor if place_actor is not None else actors[0].actor
@@ -692,6 +698,9 @@ class EventCoder:
             # "Protests erupted in X": the place hangs on the verb of which the event is the subject.
             heads.append(trig.token.head)
         heads += [c for c in trig.token.children if c.dep_ == "dobj"]
+        # "fired at a ship in the Red Sea": the target's own place.
+        heads += [g for c in trig.token.children if c.dep_ == "prep" and c.lower_ in ("at", "on", "against")
+                  for g in c.children if g.dep_ == "pobj"]
         for head in heads:
             for c in head.children:
                 if c.dep_ == "prep" and c.lower_ in ("in", "at", "near", "inside", "across", "over"):
@@ -708,6 +717,9 @@ class EventCoder:
                                 return (m or inner).text, state.event_actor(inner)
                         if m is not None and m.kind in _PLACE_KINDS and m.country:
                             return m.text, state.event_actor(m)
+                        if m is not None and m.kind == "place" and not m.country:
+                            # A sea or strait of several countries ("in the Red Sea"): a place, no home.
+                            return m.text, None
         return None, None
 
     def _fallback_recipients(self, trig: _Trigger, state: _DocState, actors: list[_Actor]) -> list[_Actor]:
@@ -1058,15 +1070,16 @@ def _people(head: Token, m: ActorMention) -> bool:
     return m.kind in ("demonym", "group") and m.start == head.idx and head.text[:1].isupper() and plural
 
 
-def _guess_side(state: _DocState, other: list[EventActor], scope: set[int]) -> list[EventActor]:
-    """The missing side of an event: another country its clause names, else the other side's own."""
+def _guess_side(state: _DocState, other: list[EventActor], scope: set[int], home: bool = True
+                ) -> list[EventActor]:
+    """The missing side of an event: another country its clause names, else (``home``) the other side's own."""
     m = state.scope_mention(scope, {a.country for a in other})
     if m is not None:
         return [EventActor(text=m.text, name=None, country=m.country, start=m.start, end=m.end)]
-    home = next((a for a in other if a.country in _country_codes()), None)
-    if home is None:
+    own = next((a for a in other if a.country in _country_codes()), None) if home else None
+    if own is None:
         return []
-    return [EventActor(text=home.text, name=None, country=home.country, start=home.start, end=home.end)]
+    return [EventActor(text=own.text, name=None, country=own.country, start=own.start, end=own.end)]
 
 
 @lru_cache(maxsize=1)

@@ -174,9 +174,17 @@ class KnowledgeBase:
         for path in _present(data_dir, "officials.tsv", "phoenix_officials.tsv.gz"):
             for row in read_tsv(path, REQUIRED["officials"]):
                 kb.add_official(_official_from_row(row, path))
-        for path in _present(data_dir, "places.tsv", "places.tsv.gz", "places_extra.tsv"):
+        # places_extra.tsv is curated by hand: a name it lists replaces every generated place of
+        # that name ("Red Sea" is a sea, not Sudan's Red Sea State).
+        extra = [_place_from_row(row) for path in _present(data_dir, "places_extra.tsv")
+                 for row in read_tsv(path, REQUIRED["places"])]
+        curated = {p.name.lower() for p in extra}
+        for path in _present(data_dir, "places.tsv", "places.tsv.gz"):
             for row in read_tsv(path, REQUIRED["places"]):
-                kb.places.append(_place_from_row(row))
+                place = _place_from_row(row)
+                if place.name.lower() not in curated:
+                    kb.places.append(place)
+        kb.places.extend(extra)
         for path in _present(data_dir, "roles.tsv"):
             for row in read_tsv(path, REQUIRED["roles"]):
                 term = row["term"].strip().lower()

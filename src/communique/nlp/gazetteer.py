@@ -205,7 +205,8 @@ def _build(kb: KnowledgeBase) -> Gazetteer:
             kind = "person" if " " in n.strip() else "surname"
             add((n, kind, off.name, off.country, off.sector, 0, None, None))
     for p in kb.places:
-        add((p.name, "place", p.name, p.country, None, p.population, p.kind, None))
+        # A sea or strait shared by several countries has no country ("" in places_extra.tsv).
+        add((p.name, "place", p.name, p.country or None, None, p.population, p.kind, None))
     peoples: dict[str, tuple[str, ...]] = {}
     for term, codes in kb.peoples.items():
         low = term.lower()
