@@ -69,3 +69,10 @@ def test_an_event_at_sea_gets_no_home_ground_target(analyze) -> None:
 def test_a_curated_place_replaces_generated_places_of_the_same_name(pipeline) -> None:
     places = [p for p in pipeline.kb.places if p.name.lower() == "red sea"]
     assert [p.country for p in places] == [""]
+
+
+def test_a_nominal_event_whose_verb_was_misread_as_a_relative_clause(analyze) -> None:
+    # The small model parses "air strikes killed ..." as "strikes [that were] killed ...": the
+    # participle with a direct object is the main verb, so its object and place are the event's.
+    text = "Israeli air strikes killed at least 20 people in the Gaza Strip on Sunday, Palestinian medics said."
+    assert triples(analyze, text) == {t("ISR", "ASSAULT", "PSE")}

@@ -687,6 +687,13 @@ class EventCoder:
             for c in head.children:
                 if c.dep_ == "dobj":
                     recipients += state.resolve(c)
+        main_verb = _misread_verb(noun)
+        if main_verb is not None and not recipients:
+            # "Israeli air strikes killed 20 people in Gaza", parsed as a noun phrase with a reduced
+            # relative clause: the participle with an object is the main verb, its object the target.
+            for c in main_verb.children:
+                if c.dep_ == "dobj":
+                    recipients += state.resolve(c)
         return actors, recipients
 
     def _place(self, trig: _Trigger, state: _DocState) -> tuple[str | None, EventActor | None]:
@@ -698,6 +705,9 @@ class EventCoder:
             # "Protests erupted in X": the place hangs on the verb of which the event is the subject.
             heads.append(trig.token.head)
         heads += [c for c in trig.token.children if c.dep_ == "dobj"]
+        verb = _misread_verb(trig.token) if trig.match.entry.nominal else None
+        if verb is not None:
+            heads += [verb] + [c for c in verb.children if c.dep_ == "dobj"]
         # "fired at a ship in the Red Sea": the target's own place.
         heads += [g for c in trig.token.children if c.dep_ == "prep" and c.lower_ in ("at", "on", "against")
                   for g in c.children if g.dep_ == "pobj"]
@@ -1068,6 +1078,18 @@ def _people(head: Token, m: ActorMention) -> bool:
     """Whether ``head`` is a people named by its demonym ("Albanians", "Uzbeks"), the whole mention."""
     plural = head.tag_ in ("NNS", "NNPS") or (head.tag_ == "NNP" and head.lower_.endswith("s"))
     return m.kind in ("demonym", "group") and m.start == head.idx and head.text[:1].isupper() and plural
+
+
+def _misread_verb(noun: Token) -> Token | None:
+    """The main verb the parser hung under a sentence's head noun as a reduced relative clause.
+
+    "Israeli air strikes killed 20 people" comes out as the noun phrase "strikes [that were]
+    killed ..."; a participle that has a direct object cannot be such a passive, so it is the verb.
+    """
+    for c in noun.children:
+        if c.dep_ == "acl" and c.tag_ in ("VBD", "VBN") and any(g.dep_ == "dobj" for g in c.children):
+            return c
+    return None
 
 
 def _guess_side(state: _DocState, other: list[EventActor], scope: set[int], home: bool = True
