@@ -4,19 +4,8 @@ asserts the (actor, category, recipient) triples a user sees."""
 
 from __future__ import annotations
 
-PUBLISHED = "2025-04-18"
-
-Triple = tuple[frozenset[str | None], str, frozenset[str | None]]
-
-
-def triples(analyze, text: str) -> set[Triple]:
-    events = [e for e in analyze(text, published=PUBLISHED).events if not e.negated]
-    return {(frozenset(a.country for a in e.actor), e.category, frozenset(r.country for r in e.recipient))
-            for e in events}
-
-
-def t(actor: str, category: str, recipient: str) -> Triple:
-    return frozenset({actor}), category, frozenset({recipient})
+from conftest import event_triples as triples
+from conftest import triple as t
 
 
 def test_a_region_named_with_a_compass_word_is_its_country(analyze) -> None:

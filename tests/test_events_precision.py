@@ -4,25 +4,10 @@ each test asserts the (actor, category, recipient) triples a user sees for a sen
 
 from __future__ import annotations
 
-from communique.records import Event
 from conftest import EXAMPLES
-
-PUBLISHED = "2025-04-18"
-
-Triple = tuple[frozenset[str | None], str, frozenset[str | None]]
-
-
-def coded(analyze, text: str) -> list[Event]:
-    return [e for e in analyze(text, published=PUBLISHED).events if not e.negated]
-
-
-def triples(analyze, text: str) -> set[Triple]:
-    return {(frozenset(a.country for a in e.actor), e.category, frozenset(r.country for r in e.recipient))
-            for e in coded(analyze, text)}
-
-
-def t(actor: str, category: str, recipient: str) -> Triple:
-    return frozenset({actor}), category, frozenset({recipient})
+from conftest import coded_events as coded
+from conftest import event_triples as triples
+from conftest import triple as t
 
 
 # ---------------------------------------------------------------- background clauses

@@ -5,19 +5,9 @@ perpetrator with that country too). Sentences written for these tests; each test
 
 from __future__ import annotations
 
-PUBLISHED = "2025-04-18"
-
-Triple = tuple[frozenset[str | None], str, frozenset[str | None]]
-
-
-def triples(analyze, text: str) -> set[Triple]:
-    events = [e for e in analyze(text, published=PUBLISHED).events if not e.negated]
-    return {(frozenset(a.country for a in e.actor), e.category, frozenset(r.country for r in e.recipient))
-            for e in events}
-
-
-def t(actor: str, category: str, recipient: str) -> Triple:
-    return frozenset({actor}), category, frozenset({recipient})
+from conftest import PUBLISHED
+from conftest import event_triples as triples
+from conftest import triple as t
 
 
 def test_bombing_with_no_perpetrator_is_domestic_to_the_place(analyze) -> None:

@@ -69,6 +69,24 @@ def _proxy(word: str, lemma: str) -> str | None:
     return None
 
 
+def _line_ranges(doc: Doc) -> Iterator[tuple[int, int]]:
+    """Token ranges of the lines of ``doc`` (between newlines), without their space tokens."""
+    start = None
+    n = len(doc)
+    for i in range(n + 1):
+        tok = doc[i] if i < n else None
+        if tok is not None and not (tok.is_space and "\n" in tok.text):
+            if start is None and not tok.is_space:
+                start = i
+            continue
+        if start is not None:
+            end = i
+            while end > start and doc[end - 1].is_space:
+                end -= 1
+            yield start, end
+        start = None
+
+
 class HeadlineTruecaser:
     """Re-parses the headline-cased lines of parsed docs; built once per pipeline and knowledge base."""
 
@@ -89,24 +107,11 @@ class HeadlineTruecaser:
 
     def lines(self, doc: Doc) -> list[tuple[int, int]]:
         """Token ranges (non-space tokens only) of the lines of ``doc`` that are headline-cased."""
-        found: list[tuple[int, int]] = []
-        start = None
-        n = len(doc)
-        for i in range(n + 1):
-            tok = doc[i] if i < n else None
-            breaks = tok is None or (tok.is_space and "\n" in tok.text)
-            if not breaks:
-                if start is None and tok is not None and not tok.is_space:
-                    start = i
-                continue
-            if start is not None:
-                end = i
-                while end > start and doc[end - 1].is_space:
-                    end -= 1
-                if end - start <= _MAX_LINE_TOKENS and self.headline_cased([t.text for t in doc[start:end]]):
-                    found.append((start, end))
-            start = None
-        return found
+        return [
+            (s, e)
+            for s, e in _line_ranges(doc)
+            if e - s <= _MAX_LINE_TOKENS and self.headline_cased([t.text for t in doc[s:e]])
+        ]
 
     def headline_cased(self, words: list[str]) -> bool:
         """Whether a line is a headline in title case or capitals that may state an event.
@@ -301,25 +306,14 @@ class HeadlineTruecaser:
             last_end = hi
         return plans
 
-    def short_lines(self, doc: Doc) -> list[tuple[int, int]]:
+    @staticmethod
+    def short_lines(doc: Doc) -> list[tuple[int, int]]:
         """Token ranges of lines that read as headlines: short and not ended by a full stop."""
-        found: list[tuple[int, int]] = []
-        start = None
-        n = len(doc)
-        for i in range(n + 1):
-            tok = doc[i] if i < n else None
-            if tok is not None and not (tok.is_space and "\n" in tok.text):
-                if start is None and not tok.is_space:
-                    start = i
-                continue
-            if start is not None:
-                end = i
-                while end > start and doc[end - 1].is_space:
-                    end -= 1
-                if 2 < end - start <= _MAX_HEADLINE_TOKENS and doc[end - 1].text not in (".", "!", "?", ":"):
-                    found.append((start, end))
-            start = None
-        return found
+        return [
+            (s, e)
+            for s, e in _line_ranges(doc)
+            if 2 < e - s <= _MAX_HEADLINE_TOKENS and doc[e - 1].text not in (".", "!", "?", ":")
+        ]
 
     def apply_verbs(self, doc: Doc, parsed: list[tuple[int, int, Doc, int, str]]) -> None:
         """Copy the verb copies' syntax onto ``doc``; the swapped word keeps its own lemma."""
