@@ -125,6 +125,40 @@ def test_an_air_strike_stays_an_assault(analyze) -> None:
     assert event.category == "ASSAULT"
 
 
+STRIKES = [
+    # A strike launched, joined or decided by workers is a labour strike; by soldiers, an attack.
+    ("Nurses in Kenya launched a strike over unpaid wages.", "PROTEST"),
+    ("Bus drivers in Peru joined the strike on Monday.", "PROTEST"),
+    ("Teachers in Ghana decided to strike in Accra on Wednesday.", "PROTEST"),
+    ("Dockworkers in Chile launched a general strike.", "PROTEST"),
+    ("Hamas fighters launched a strike on Israeli positions.", "ASSAULT"),
+    ("Israeli warplanes carried out strikes on Gaza.", "ASSAULT"),
+]
+
+
+@pytest.mark.parametrize(("text", "category"), STRIKES, ids=[c[1] + ":" + c[0][:30] for c in STRIKES])
+def test_who_strikes_says_which_strike(analyze, text: str, category: str) -> None:
+    assert primary(analyze, text).category == category
+
+
+def test_a_strike_called_off_stays_a_concession(analyze) -> None:
+    # The verb that changes the event keeps its code when the object is a kind of strike.
+    event = primary(analyze, "The miners' union in Chile called off its general strike.")
+    assert event.category == "CONCEDE"
+    # ... and a title word modifying a noun ("the general strike") is not a person.
+    mentions = analyze("The union in Chile called off the general strike.", published=PUBLISHED).actors
+    assert not [m for m in mentions if m.text.lower().endswith("general")]
+
+
+def test_investment_stepped_up_is_economic_cooperation(analyze) -> None:
+    event = primary(analyze, "Chinese firms increased their investment in Brazil last year.")
+    assert (event.category, [a.country for a in event.actor], [r.country for r in event.recipient]) == (
+        "COOPERATE", ["CHN"], ["BRA"])
+    # A body set up at home is no cooperation with anyone.
+    assert not analyze("The Nigerian government established a working group on fuel prices.",
+                       published=PUBLISHED).events
+
+
 def test_things_received_or_protected_are_no_visit_or_aid(analyze) -> None:
     letter = analyze("The Malian president received a letter from the French president.", published=PUBLISHED)
     assert not [e for e in letter.events if e.category == "CONSULT"]

@@ -9,7 +9,7 @@ children. For one lemma the most specific matching entry wins, the hand-written 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -125,8 +125,26 @@ class Lexicon:
                                     if g.dep_ == "pobj" and g.lemma_.lower() in entry.objects), None)
                 if obj is None:
                     continue
+                entry = self._performed(entry, obj)
             return Match(entry, obj, tuple(particles))
         return None
+
+    def _performed(self, entry: LexEntry, obj: Token) -> LexEntry:
+        """The entry of a verb that only performs its object event, narrowed by the object's own compounds.
+
+        "launch +strike" codes what a bare "strike" codes (190); when the object is a kind of strike the
+        lexicon names ("a general strike", "a hunger strike"), that kind is what was launched (143, 142).
+        A verb that changes the event ("call off +strike", "suspend +strike") keeps its own code.
+        """
+        nominal = self.match_noun(obj)
+        narrower = nominal is not None and (nominal.entry.compounds or nominal.entry.subjects)
+        if nominal is None or not narrower or nominal.entry.cameo == entry.cameo:
+            return entry
+        plain = next((e for e in self.nouns.get(obj.lemma_.lower(), ())
+                      if not (e.compounds or e.objects or e.subjects)), None)
+        if plain is None or plain.cameo != entry.cameo:
+            return entry
+        return replace(entry, cameo=nominal.entry.cameo, category=nominal.entry.category, mode=nominal.entry.mode)
 
     def _by_form(self, form: str) -> list[LexEntry] | None:
         """Entries for an inflected form the lemmatiser got wrong ("staged" → "stag")."""
@@ -152,6 +170,8 @@ class Lexicon:
         for entry in candidates:
             if not all(word in modifiers for word in entry.compounds):
                 continue
+            if entry.subjects and modifiers.isdisjoint(entry.subjects) and not _doer_is(token, entry.subjects):
+                continue
             if entry.objects:
                 obj = _noun_object(token, entry.objects)
                 if obj is None:
@@ -174,11 +194,34 @@ def _noun_object(token: Token, lemmas: frozenset[str]) -> Token | None:
 
 
 def _subject_is(token: Token, lemmas: frozenset[str]) -> bool:
-    """Whether the subject of ``token`` (or its compound: "aid convoy") is one of ``lemmas``."""
+    """Whether the subject of ``token`` (or its compound: "aid convoy") is one of ``lemmas``.
+
+    A verb without a subject of its own takes its controller's ("teachers decided to strike").
+    """
+    while token.dep_ in ("xcomp", "conj") and not any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
+        if token.head is token:
+            break
+        token = token.head
     for child in token.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
             words = [child] + [c for c in child.children if c.dep_ in ("compound", "amod")]
             return any(w.lemma_.lower() in lemmas for w in words)
+    return False
+
+
+def _doer_is(noun: Token, lemmas: frozenset[str]) -> bool:
+    """Whether the subject of the verb a nominal event hangs on is one of ``lemmas``.
+
+    "Drivers joined the strike", "teachers are on strike": up through objects and prepositions to
+    the first verb, whose subject (or its controller's) is the doer.
+    """
+    tok = noun
+    for _ in range(4):
+        if tok.dep_ not in ("dobj", "pobj", "prep", "attr", "conj") or tok.head is tok:
+            return False
+        tok = tok.head
+        if tok.pos_ in ("VERB", "AUX"):
+            return _subject_is(tok, lemmas)
     return False
 
 
@@ -233,11 +276,14 @@ def _parse(text: str, derived: bool = False) -> list[LexEntry]:
         particles: list[str] = []
         compounds: tuple[str, ...] = ()
         if nominal:
-            # "n:suspension +attack|strike": plain words are compounds, "+" words the of-object.
-            plain = [w for w in words if not w.startswith("+")]
+            # "n:suspension +attack|strike": plain words are compounds, "+" words the of-object,
+            # "@" words the doer ("n:strike @worker": "workers joined the strike", "the workers' strike").
+            plain = [w for w in words if not w.startswith(("+", "@"))]
             for word in words:
                 if word.startswith("+"):
                     objects.update(word[1:].split("|"))
+                elif word.startswith("@"):
+                    subjects.update(word[1:].split("|"))
             head, compounds = plain[-1], tuple(plain[:-1])
         else:
             head = words[0]

@@ -690,6 +690,12 @@ class _Recogniser:
                                 prev.kind = "_drop"
                         out.append(person)
                 continue
+            # "the general strike", "the general election": a title word used as a modifier of a
+            # common noun names no one.
+            last = doc[end - 1]
+            if (role.kind == "title" and last.dep_ in ("amod", "compound") and last.head.i >= end
+                    and last.head.pos_ == "NOUN" and lowers[last.head.i] not in self.gaz.role_words):
+                continue
             # "the minister", "the Iranian minister", "the US president", "Iran's foreign minister".
             s = start
             prev = by_end.get(s)
