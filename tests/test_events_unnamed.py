@@ -115,3 +115,19 @@ def test_a_closure_with_no_place_or_party_does_not_take_the_story_place(analyze)
             "Roads in the north were closed for several hours, and schools opened late.")
     events = analyze(text, published=PUBLISHED).events
     assert [e.category for e in events if e.sentence_index == 1] == []
+
+
+def test_a_group_led_by_a_country_acts_for_it(analyze) -> None:
+    # "X-led" names who commands the group; the place says whom it hit.
+    assert triples(analyze, "The Saudi-led coalition bombed Sanaa on Monday.") == {t("SAU", "ASSAULT", "YEM")}
+    assert triples(analyze, "US-led forces attacked Taliban positions in Helmand.") == {t("USA", "ASSAULT", "AFG")}
+
+
+def test_whoever_holds_or_did_it_is_asked_or_blamed(analyze) -> None:
+    # The by-phrase of the act the object names (one level down: "fishermen held by X") gives
+    # the other side, not the possessive that points back at the speaker's own citizens.
+    assert triples(analyze, "Pakistan demanded the release of its fishermen held by India.") == {
+        t("PAK", "REQUEST", "IND")}
+    assert triples(analyze, "Seoul called for the return of South Koreans abducted by North Korea.") == {
+        t("KOR", "REQUEST", "PRK")}
+    assert t("PHL", "PROTEST", "CHN") in triples(analyze, "Manila protested the seizure of Filipino fishing boats by China.")

@@ -582,7 +582,8 @@ class EventCoder:
         for p in trig.match.particles:
             for c in p.children:
                 if c.dep_ == "pobj":
-                    out += state.resolve(c)
+                    # "called for the return of citizens abducted by X": X holds them, X is asked.
+                    out += _agents_of(c, state) or state.resolve(c)
                 elif c.dep_ == "prep" and c.lower_ in ("of", "from", "to", "with", "on", "against", "into"):
                     out += [a for g in c.children if g.dep_ == "pobj" for a in state.resolve(g)]
         if out:
@@ -591,21 +592,17 @@ class EventCoder:
             if c.dep_ == "dative":
                 target = next((g for g in c.children if g.dep_ == "pobj"), c)
                 out += state.resolve(target)
+        heads = [tok] + ([obj] if obj is not None else []) + [c for c in tok.children if c.dep_ == "dobj"]
+        for head in heads[1:]:
+            out += _agents_of(head, state)
+        if out:
+            return out
         unresolved: list[_Actor] = []
         if obj is None and "theme" not in entry.flags:
             for c in tok.children:
                 if c.dep_ in ("dobj", "attr") and c.i not in used_particles:
                     for a in state.resolve(c):
                         (out if a.actor.country or a.actor.name else unresolved).append(a)
-        if out:
-            return out
-        heads = [tok] + ([obj] if obj is not None else []) + [c for c in tok.children if c.dep_ == "dobj"]
-        for head in heads[1:]:
-            # "investigated crimes by X against Y", "condemned attacks by X on Y": the one whose act
-            # the object names is the target, not the act's own victim.
-            for c in head.children:
-                if c.dep_ in ("prep", "agent") and c.lower_ == "by":
-                    out += [a for g in c.children if g.dep_ == "pobj" for a in state.resolve(g) if a.actor.country]
         if out:
             return out
         for head in heads:
@@ -1061,6 +1058,21 @@ def _clause_place(anchor: Token, state: _DocState) -> EventActor | None:
                 continue
             stack.append(c)
     return None
+
+
+def _agents_of(head: Token, state: _DocState) -> list[_Actor]:
+    """Who did the act a noun names, read from its by-phrase.
+
+    "investigated crimes by X against Y", "condemned attacks by X on Y": the one whose act the object
+    names is the target, not the act's own victim; likewise one level down, "demanded the release
+    of its fishermen held by X", "the return of citizens abducted by X": X holds them, X is asked.
+    """
+    bys = [c for c in head.children if c.dep_ in ("prep", "agent") and c.lower_ == "by"]
+    for of in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"):
+        for pobj in (g for g in of.children if g.dep_ == "pobj"):
+            bys += [a for acl in pobj.children if acl.dep_ == "acl" and acl.tag_ == "VBN"
+                    for a in acl.children if a.dep_ == "agent"]
+    return [a for by in bys for g in by.children if g.dep_ == "pobj" for a in state.resolve(g) if a.actor.country]
 
 
 def _reported_act(trig: _Trigger) -> bool:

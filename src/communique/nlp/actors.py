@@ -792,8 +792,11 @@ class _Recogniser:
                     out.pop()
                     m.start = prev.start
                     m.adjectival = prev.country is not None
+                # "the Saudi-led coalition", "US-led forces": the leader's country is the group's
+                # ("Russian-backed separatists" stay open: a patron is not the one who acts).
+                led = self.lowers[prev.end:m.start] == ["-", "led"]
                 if (
-                    adjacent
+                    (adjacent or led)
                     and prev.kind in ("demonym", "country", "metonym", "organisation")
                     and prev.country
                 ):
