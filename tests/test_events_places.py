@@ -65,3 +65,12 @@ def test_a_nominal_event_whose_verb_was_misread_as_a_relative_clause(analyze) ->
     # participle with a direct object is the main verb, so its object and place are the event's.
     text = "Israeli air strikes killed at least 20 people in the Gaza Strip on Sunday, Palestinian medics said."
     assert triples(analyze, text) == {t("ISR", "ASSAULT", "PSE")}
+
+
+def test_troops_along_a_border_face_the_neighbour(analyze) -> None:
+    from conftest import event_triples, triple
+    assert event_triples(analyze, "Ethiopia deployed troops along its border with Eritrea.") == {
+        triple("ETH", "MOBILIZE", "ERI")}
+    # A place the knowledge base cannot locate is no shared sea: the deployment stays domestic.
+    assert event_triples(analyze, "India deployed troops along the Line of Control.") == {
+        triple("IND", "MOBILIZE", "IND")}

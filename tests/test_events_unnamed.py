@@ -131,3 +131,23 @@ def test_whoever_holds_or_did_it_is_asked_or_blamed(analyze) -> None:
     assert triples(analyze, "Seoul called for the return of South Koreans abducted by North Korea.") == {
         t("KOR", "REQUEST", "PRK")}
     assert t("PHL", "PROTEST", "CHN") in triples(analyze, "Manila protested the seizure of Filipino fishing boats by China.")
+
+
+def test_a_mediator_consults_both_sides(analyze) -> None:
+    # Mediating is consultation (CAMEO 045), also when the parser reads "is mediating" as "be" + attribute.
+    assert triples(analyze, "Qatar is mediating between Israel and Hamas.") == {
+        (frozenset({"QAT"}), "CONSULT", frozenset({"ISR", "PSE"}))}
+
+
+def test_a_town_shelled_is_a_town_whatever_the_tagger_says(analyze) -> None:
+    # spaCy labels these towns PERSON; the verb says they are places.
+    assert triples(analyze, "Russian troops are shelling Kharkiv.") == {t("RUS", "ASSAULT", "UKR")}
+    assert triples(analyze, "M23 rebels captured Goma.") == {t("COD", "ASSAULT", "COD")}
+
+
+def test_a_second_main_verb_hung_on_a_gerund_is_still_an_event(analyze) -> None:
+    found = triples(analyze, "Armenia accused Azerbaijan of shelling villages and called on Russia to intervene.")
+    assert found == {t("ARM", "ACCUSE", "AZE"), t("ARM", "REQUEST", "RUS")}
+    # A gerund continuing the gerund stays part of the accusation.
+    assert triples(analyze, "Amnesty accused Egypt of jailing critics and ignoring court rulings.") == {
+        (frozenset({"AMN"}), "ACCUSE", frozenset({"EGY"}))}

@@ -214,6 +214,10 @@ class EventCoder:
             if dep == "conj" and lo <= tok.head.i < hi:
                 # "accused X of jailing Y and ignoring Z": a conjunct is embedded where its first
                 # conjunct is; conjoined main verbs ("met X and signed Y") both reach the root.
+                if tok.tag_ == "VBD" and tok.head.tag_ == "VBG" and tok.head.dep_ == "pcomp":
+                    # "accused X of shelling villages and called on Y": a finite verb cannot continue
+                    # the gerund; the parser hung the second main verb on the wrong conjunct.
+                    return False
                 tok = tok.head
                 steps += 1
                 continue
@@ -710,7 +714,7 @@ class EventCoder:
                   for g in c.children if g.dep_ == "pobj"]
         for head in heads:
             for c in head.children:
-                if c.dep_ == "prep" and c.lower_ in ("in", "at", "near", "inside", "across", "over"):
+                if c.dep_ == "prep" and c.lower_ in ("in", "at", "near", "inside", "across", "over", "along"):
                     for pobj in c.children:
                         if pobj.dep_ != "pobj":
                             continue
@@ -724,7 +728,7 @@ class EventCoder:
                                 return (m or inner).text, state.event_actor(inner)
                         if m is not None and m.kind in _PLACE_KINDS and m.country:
                             return m.text, state.event_actor(m)
-                        if m is not None and m.kind == "place" and not m.country:
+                        if m is not None and m.kind == "place" and not m.country and _shared_water(m.name):
                             # A sea or strait of several countries ("in the Red Sea"): a place, no home.
                             return m.text, None
         return None, None
@@ -1124,6 +1128,19 @@ def _country_codes() -> frozenset[str]:
     return frozenset(code for code in rows if len(code) == 3 and code.isupper())
 
 
+@lru_cache(maxsize=1)
+def _shared_waters() -> frozenset[str]:
+    """Names of the seas, gulfs and straits the knowledge base gives no country (``places_extra.tsv``)."""
+    text = resources.files("communique.knowledge").joinpath("data", "places_extra.tsv").read_text("utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return frozenset(row[0].strip().lower() for row in rows if len(row) > 2 and row[2].strip() == "sea")
+
+
+def _shared_water(name: str | None) -> bool:
+    """A sea of several countries, as opposed to a place nobody could locate ("the Line of Control")."""
+    return name is not None and name.lower().removeprefix("the ") in _shared_waters()
+
+
 # -------------------------------------------------------------------- small parse helpers
 def _segments(doc: Doc) -> list[Span]:
     """spaCy's sentences, also cut at blank lines (a headline without a full stop is its own sentence)."""
@@ -1162,7 +1179,9 @@ def _subject(tok: Token, names_actor: Callable[[Token], bool] | None = None) -> 
             # "guilty of violating": the subject of what the preposition hangs on.
             cur = cur.head.head
             continue
-        if cur.dep_ in ("xcomp", "conj", "advcl", "acomp") and cur.head is not cur:
+        # "Qatar is mediating": the small model sometimes reads a progressive as "be" + attribute.
+        misread_progressive = cur.dep_ == "attr" and cur.tag_ == "VBG" and cur.head.lemma_ == "be"
+        if (cur.dep_ in ("xcomp", "conj", "advcl", "acomp") or misread_progressive) and cur.head is not cur:
             # "rebels who attacked": a relative clause's subject is the noun it modifies.
             cur = cur.head
             continue

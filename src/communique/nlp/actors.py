@@ -63,6 +63,10 @@ LOCATIVE = frozenset(
 # and so do visit verbs: "visited Gdansk"); "to" and "from" are weaker ("lost to Duran").
 STRONG_LOCATIVE = frozenset({"in", "at", "near", "outside", "around", "inside", "within", "across", "via"})
 VISIT_LEMMAS = frozenset({"visit", "arrive", "reach", "leave", "fly", "travel", "return"})
+# Verbs whose object is a place far more often than a person ("shelling Kharkiv", "captured Avdiivka"):
+# a town spaCy labels PERSON right after one is still the town.
+SIEGE_LEMMAS = frozenset({"shell", "bomb", "bombard", "pound", "capture", "besiege", "encircle", "invade",
+                          "occupy", "storm", "overrun", "evacuate", "liberate", "recapture"})
 PRONOUNS = frozenset({"he", "she", "him", "his", "her", "hers"})
 DETERMINERS = frozenset({"the", "a", "an"})
 SPACED_DASHES = frozenset({"-", "–", "—", "--"})
@@ -328,6 +332,7 @@ class _Recogniser:
                 and (
                     self.lowers[c.start - 1] in STRONG_LOCATIVE
                     or self.doc[c.start - 1].lemma_ in VISIT_LEMMAS
+                    or self.doc[c.start - 1].lemma_ in SIEGE_LEMMAS
                 )
                 or (label != "PERSON" and self.after_locative(c.start))
                 or self.coordinated_with_place(c)
