@@ -151,3 +151,18 @@ def test_a_second_main_verb_hung_on_a_gerund_is_still_an_event(analyze) -> None:
     # A gerund continuing the gerund stays part of the accusation.
     assert triples(analyze, "Amnesty accused Egypt of jailing critics and ignoring court rulings.") == {
         (frozenset({"AMN"}), "ACCUSE", frozenset({"EGY"}))}
+
+
+def test_coordinated_sides_of_an_agreement_are_the_pair(analyze) -> None:
+    # The place names one of the two sides; it is no third party to the agreement.
+    assert triples(analyze, "Israel and Hamas agreed to a ceasefire in Gaza.") == {t("ISR", "AGREE", "PSE")}
+
+
+def test_summoned_envoys_rammed_ships_and_retaken_towns(analyze) -> None:
+    # Summoning a foreign envoy is a protest to their government (not a request); ramming a ship is
+    # force; retaking ground is occupying territory (CAMEO 192, PLOVER COERCE seize).
+    assert triples(analyze, "China's foreign ministry summoned the Philippine ambassador over the incident.") == {
+        t("CHN", "ACCUSE", "PHL")}
+    assert triples(analyze, "Chinese coast guard ships rammed a Philippine vessel.") == {t("CHN", "ASSAULT", "PHL")}
+    assert triples(analyze, "Ukrainian troops retook the village of Robotyne near Zaporizhzhia.") == {
+        t("UKR", "COERCE", "UKR")}

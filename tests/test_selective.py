@@ -142,3 +142,11 @@ def test_off_switch_and_unknown_pipelines(pipeline: Pipeline) -> None:
     assert supports(blank)
     blank.add_pipe("textcat")
     assert not supports(blank)  # a component whose output cannot be copied back by token
+
+
+def test_a_hyphenated_event_word_selects_its_sentence(pipeline: Pipeline) -> None:
+    # The tokenizer splits "sit-in" at the hyphen; the selector must still see the lexicon's word,
+    # or the sentence goes unparsed and its event is lost to selective parsing alone.
+    text = "Palestinian students staged a sit-in outside the UN office in Gaza."
+    events = pipeline.analyze(Article(article_id="sit-in", text=text)).events
+    assert [e.category for e in events] == ["PROTEST"]

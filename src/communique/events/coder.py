@@ -338,6 +338,11 @@ class EventCoder:
                 confidence -= 0.15
         # Symmetric events with only one side named take the other from the article's latest pair.
         if "sym" in entry.flags:
+            # "Israel and Hamas agreed to a ceasefire in Gaza": a recipient that is one of the
+            # coordinated actors (read off the place) is no third party; the two sides are the pair.
+            if len(actors) > 1 and recipients and {r.actor.country for r in recipients} <= {
+                    a.actor.country for a in actors}:
+                recipients = []
             if not recipients and len(actors) > 1:
                 recipients = actors[1:]
                 actors = actors[:1]

@@ -296,7 +296,7 @@ class Selector:
                     if not required and not objects:
                         return True
                     if words is None:
-                        words = set(lowers)
+                        words = set(lowers) | set(_joined(lowers))
                     if not required <= words:
                         continue
                     if objects:
@@ -420,6 +420,8 @@ class Selector:
                 if tok_text[0].isupper() and low not in _NOT_NAMES and (not first_word or not self.common_word(low)):
                     names.add(low)
                 first_word = False
+            # Words the tokenizer split at a hyphen ("sit-in", "cease-fire") are lexicon words joined.
+            heads += [w for w in _joined(lowers[s:e]) if self.kind(w) & 1]
             f.cue.append(bool(cue_words) and self._cue(cue_words, lowers[s:e]))
             f.full_names.append(full_names)
             f.capitalised.append(capitalised)
@@ -523,6 +525,15 @@ class SelectiveParser:
             else:
                 _annotate(doc, bounds, None, [])
             yield doc, context
+
+
+def _joined(lowers: list[str]) -> list[str]:
+    """The hyphenated words of a token list, with and without the hyphen ("sit", "-", "in" → "sit-in", "sitin")."""
+    out: list[str] = []
+    for k in range(1, len(lowers) - 1):
+        if lowers[k] == "-" and lowers[k - 1].isalpha() and lowers[k + 1].isalpha():
+            out += [f"{lowers[k - 1]}-{lowers[k + 1]}", lowers[k - 1] + lowers[k + 1]]
+    return out
 
 
 def _speaker_frame(texts: list[str], s: int, e: int) -> bool:
