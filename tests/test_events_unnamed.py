@@ -166,3 +166,17 @@ def test_summoned_envoys_rammed_ships_and_retaken_towns(analyze) -> None:
     assert triples(analyze, "Chinese coast guard ships rammed a Philippine vessel.") == {t("CHN", "ASSAULT", "PHL")}
     assert triples(analyze, "Ukrainian troops retook the village of Robotyne near Zaporizhzhia.") == {
         t("UKR", "COERCE", "UKR")}
+
+
+def test_who_claims_an_attack_did_it(analyze) -> None:
+    assert triples(analyze, "Hamas claimed responsibility for the rocket attacks on Israel.") == {
+        t("PSE", "ASSAULT", "ISR")}
+    assert triples(analyze, "Al-Shabaab claimed responsibility for the bombing in Mogadishu.") == {
+        t("SOM", "ASSAULT", "SOM")}
+
+
+def test_sealed_areas_and_spread_falsehoods_are_coercion(analyze) -> None:
+    assert triples(analyze, "Police cordoned off the area around the Kenyan parliament.") == {t("KEN", "COERCE", "KEN")}
+    event = [e for e in analyze("Russian media spread disinformation about the election in Moldova.",
+                                published=PUBLISHED).events if not e.negated]
+    assert [(e.category, e.mode) for e in event] == [("COERCE", "misinformation")]

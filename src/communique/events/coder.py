@@ -242,6 +242,8 @@ class EventCoder:
             return True
         if noun.dep_ == "dobj":
             return noun.head.lemma_.lower() in self.lexicon.light
+        if _claimed_by(noun) is not None:
+            return True
         # "killed in an attack on a village": the attack is the event when its head verb is not a trigger.
         if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.i not in triggers:
             return noun.head.lower_ in ("in", "during")
@@ -663,6 +665,11 @@ class EventCoder:
                         recipients.append(inner)
                         break
         head = noun.head
+        claim = _claimed_by(noun)
+        if not actors and claim is not None:
+            subj = _subject(claim, state.names_actor)
+            if subj is not None:
+                actors = state.resolve(subj)
         if not actors and noun.dep_ == "dobj":
             subj = _subject(head, state.names_actor)
             if subj is not None:
@@ -1066,6 +1073,25 @@ def _clause_place(anchor: Token, state: _DocState) -> EventActor | None:
                     and any(g.dep_ in _SUBJ + _PASSIVE_SUBJ for g in c.children)):
                 continue
             stack.append(c)
+    return None
+
+
+_CLAIM_VERBS = frozenset({"claim", "accept", "admit", "take", "assume", "acknowledge"})
+
+
+def _claimed_by(noun: Token) -> Token | None:
+    """The verb of "claimed responsibility for <noun>": the claimer is the event's actor.
+
+    "Al-Shabaab claimed responsibility for the bombing": the bombing is the event and al-Shabaab did
+    it, whether the parser hangs "for" on "responsibility" or on "claimed".
+    """
+    if noun.dep_ != "pobj" or noun.head.lower_ != "for":
+        return None
+    up = noun.head.head
+    if up.lemma_.lower() == "responsibility" and up.head.lemma_.lower() in _CLAIM_VERBS:
+        return up.head
+    if up.lemma_.lower() in _CLAIM_VERBS and any(c.lemma_.lower() == "responsibility" for c in up.children):
+        return up
     return None
 
 
