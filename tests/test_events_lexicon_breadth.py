@@ -231,3 +231,21 @@ def test_ngec_eval_scores_document_categories(pipeline) -> None:
     for key in ("doc_category_accuracy", "doc_label_any", "doc_no_event"):
         assert 0.0 <= report.scores[key] <= 1.0
     assert "confusion" in report.text
+
+
+SANCTIONS = [
+    # Bans and controls on another country's people or trade are sanctions; leaving a bloc is a
+    # withdrawal (SANCTION), leaving a town a retreat.
+    ("Britain imposed travel bans on two Russian oligarchs.", "SANCTION"),
+    ("Japan tightened export controls on chips to China.", "SANCTION"),
+    ("Lithuania halted transit of Russian goods to Kaliningrad.", "SANCTION"),
+    ("Argentina withdrew from the BRICS bloc.", "SANCTION"),
+    ("Israeli troops withdrew from Jenin.", "RETREAT"),
+    ("Kenya imposed a ban on plastic bags.", "COERCE"),
+    ("Britain lifted the travel ban on Russian oligarchs.", "CONCEDE"),
+]
+
+
+@pytest.mark.parametrize(("text", "category"), SANCTIONS, ids=[c[1] + ":" + c[0][:30] for c in SANCTIONS])
+def test_sanctions_against_others_and_measures_at_home(analyze, text: str, category: str) -> None:
+    assert primary(analyze, text).category == category
