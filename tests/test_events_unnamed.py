@@ -180,3 +180,10 @@ def test_sealed_areas_and_spread_falsehoods_are_coercion(analyze) -> None:
     event = [e for e in analyze("Russian media spread disinformation about the election in Moldova.",
                                 published=PUBLISHED).events if not e.negated]
     assert [(e.category, e.mode) for e in event] == [("COERCE", "misinformation")]
+
+
+def test_an_untitled_target_belongs_to_the_country_the_sentence_is_about(analyze) -> None:
+    # "the former president" names no country; the sentence's only country is the best guess
+    # (news names foreign parties explicitly), as for unnamed actors.
+    assert triples(analyze, "Prosecutors in Peru charged the former president with corruption.") == {
+        t("PER", "ACCUSE", "PER")}

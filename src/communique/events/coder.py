@@ -525,7 +525,9 @@ class EventCoder:
                                          sector=a.actor.sector, start=a.actor.start, end=a.actor.end)
                     a.direct = False
         actors = [a for a in actors if a.actor.country or a.actor.name or a.actor.text.lower() in _SPEAKER_PRONOUNS]
-        recipients = [r for r in recipients if r.actor.country or r.actor.name
+        # An unnamed role or group as target ("charged the former president") is kept for now: it
+        # may take the country the sentence is about below.
+        recipients = [r for r in recipients if r.actor.country or r.actor.name or (r.group and r.direct)
                       or (r.actor.text.lower() in _SPEAKER_PRONOUNS and state.speaker_at(trig.token.idx) is not None)]
         # The actor named again is no recipient; another party of the same country is ("Croatia is
         # investigating crimes by Croatian extremists": a domestic event).
@@ -550,6 +552,7 @@ class EventCoder:
                         a.actor = EventActor(text=a.actor.text, name=a.actor.name, country=home_country,
                                              sector=a.actor.sector, start=a.actor.start, end=a.actor.end)
                         a.direct = False
+        recipients = [r for r in recipients if r.actor.country or r.actor.name or r.actor.text.lower() in _SPEAKER_PRONOUNS]
         # CAMEO/PLOVER convention: an event with no target named is domestic; its target is the
         # place where it happens or else the actor's own country ("Algerians blocked roads").
         if not recipients and "sym" not in entry.flags and actors and not at_sea and (
