@@ -187,3 +187,12 @@ def test_an_untitled_target_belongs_to_the_country_the_sentence_is_about(analyze
     # (news names foreign parties explicitly), as for unnamed actors.
     assert triples(analyze, "Prosecutors in Peru charged the former president with corruption.") == {
         t("PER", "ACCUSE", "PER")}
+
+
+def test_saying_someone_is_responsible_is_blaming_them(analyze) -> None:
+    assert triples(analyze, "Iran said the United States was responsible for the assassination.") == {
+        t("IRN", "ACCUSE", "USA")}
+    assert triples(analyze, "Pakistan said India was behind the bombing in Quetta.") == {t("PAK", "ACCUSE", "IND")}
+    # Responsible for something that is no wrongdoing, or a denial, blames no one.
+    assert not triples(analyze, "Kenyan officials said the army was responsible for security.")
+    assert triples(analyze, "Israel said it was not responsible for the blast.") == set()

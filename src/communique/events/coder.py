@@ -157,6 +157,11 @@ class EventCoder:
                         # "talks collapsed": the subject noun is part of this event, not one of its own.
                         consumed.update(c.i for c in tok.children if c.dep_ in _SUBJ + _PASSIVE_SUBJ)
         for tok in sent:
+            # "X said Y was responsible for the attack", "... Y was behind it": X blames Y (CAMEO 112).
+            if tok.i not in triggers and _blamed_by(tok) is not None:
+                word = _blame_word(tok)
+                triggers[tok.i] = _Trigger(tok, Match(_BLAME_ENTRY, None, (word,) if word is not None else ()))
+        for tok in sent:
             # "X declared that China must drop barriers": an obligation reported by X is X's demand,
             # whatever the verb of the obligation (CAMEO 10); coded below through the reporter.
             if (tok.pos_ in ("VERB", "AUX") and tok.i not in triggers and tok.dep_ == "ccomp"
@@ -322,6 +327,12 @@ class EventCoder:
 
         # A quoted "we"/"I" is the speaker; events inside a quote carry the speaker's name.
 
+        blamer = _blamed_by(tok) if entry is _BLAME_ENTRY else None
+        if blamer is not None:
+            reporters = [a for a in state.resolve(blamer) if a.actor.country or a.actor.name]
+            recipients, actors = actors, reporters
+            if not actors:
+                return None
         # "X said Y must do Z" is X demanding Z of Y (CAMEO's reading of obligation in reported speech).
         demand_by = _obligation_reporter(tok, trig.governor)
         if demand_by is not None and (category not in ("REQUEST", "REJECT") or entry is _OBLIGATION_ENTRY):
@@ -1237,6 +1248,44 @@ _OBLIGATION_ENTRY = LexEntry(pattern="<obligation>", head="", nominal=False, par
                              preps=DEFAULT_PREPS)
 _REPORTING = frozenset({"say", "tell", "declare", "insist", "state", "add", "conclude", "stress", "warn", "argue",
                         "announce", "confirm"})
+
+
+# The trigger of a blame in reported speech: "X said Y was responsible for Z" (CAMEO 112, accuse).
+_BLAME_ENTRY = LexEntry(pattern="<blame>", head="", nominal=False, particles=(), objects=frozenset(),
+                        compounds=(), cameo="112", category=None, mode=None, flags=frozenset(), preps=())
+_BLAME_WORDS = frozenset({"responsible", "accountable", "guilty", "culpable"})
+
+
+def _blamed_by(tok: Token) -> Token | None:
+    """The reporter's subject when ``tok`` is the "be" of "Y was responsible for / behind Z" reported by X."""
+    if tok.lemma_ != "be" or tok.dep_ != "ccomp" or tok.head.lemma_.lower() not in _REPORTING | {"allege", "believe"}:
+        return None
+    if not any(c.dep_ in _SUBJ for c in tok.children) or _blame_word(tok) is None:
+        return None
+    return next((c for c in tok.head.children if c.dep_ in _SUBJ), None)
+
+
+# Harms one is blamed for that are no event of the lexicon themselves ("responsible for the deaths").
+_HARMS = frozenset({"death", "killing", "murder", "assassination", "blast", "explosion", "crash", "violence",
+                    "abuse", "crime", "disappearance", "leak", "fire", "unrest", "collapse", "sabotage", "outbreak"})
+
+
+def _blame_word(be: Token) -> Token | None:
+    """The "responsible (for)" or "behind" that makes a "be" clause a blame: what it points at is a harm
+    ("responsible for the attack", "behind the bombing"), not a duty ("responsible for security")."""
+    lexicon = load_lexicon()
+
+    def harm(prep: Token) -> bool:
+        return any(g.dep_ == "pobj" and (g.lemma_.lower() in _HARMS or lexicon.match_noun(g) is not None)
+                   for g in prep.children)
+
+    for c in be.children:
+        if c.dep_ == "acomp" and c.lower_ in _BLAME_WORDS:
+            if any(g.dep_ == "prep" and g.lower_ == "for" and harm(g) for g in c.children):
+                return c
+        elif c.dep_ == "prep" and c.lower_ == "behind" and harm(c):
+            return c
+    return None
 
 
 def _obligation_reporter(tok: Token, governor: Token | None) -> Token | None:
