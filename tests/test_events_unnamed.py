@@ -196,3 +196,12 @@ def test_saying_someone_is_responsible_is_blaming_them(analyze) -> None:
     # Responsible for something that is no wrongdoing, or a denial, blames no one.
     assert not triples(analyze, "Kenyan officials said the army was responsible for security.")
     assert triples(analyze, "Israel said it was not responsible for the blast.") == set()
+
+
+def test_a_host_of_talks_between_two_sides_mediates_between_them(analyze) -> None:
+    assert triples(analyze, "Saudi Arabia hosted peace talks between Russian and Ukrainian delegations in Jeddah.") == {
+        (frozenset({"SAU"}), "CONSULT", frozenset({"RUS", "UKR"}))}
+    assert triples(analyze, "Oman facilitated indirect talks between Iran and the US.") == {
+        (frozenset({"OMN"}), "CONSULT", frozenset({"IRN", "USA"}))}
+    # Leaders speaking by phone consult each other.
+    assert triples(analyze, "The leaders of Egypt and Jordan spoke by phone on Tuesday.") == {t("EGY", "CONSULT", "JOR")}

@@ -622,6 +622,15 @@ class EventCoder:
             out += _agents_of(head, state)
         if out:
             return out
+        if "between" in entry.preps:
+            # "hosted talks between X and Y", "brokered a deal between X and Y": the sides of the
+            # object are the recipients of the mediation.
+            for head in heads[1:]:
+                for c in head.children:
+                    if c.dep_ == "prep" and c.lower_ == "between":
+                        out += [a for g in c.children if g.dep_ == "pobj" for a in state.resolve(g) if a.actor.country]
+            if out:
+                return out
         unresolved: list[_Actor] = []
         if obj is None and "theme" not in entry.flags:
             for c in tok.children:
