@@ -205,3 +205,9 @@ def test_a_host_of_talks_between_two_sides_mediates_between_them(analyze) -> Non
         (frozenset({"OMN"}), "CONSULT", frozenset({"IRN", "USA"}))}
     # Leaders speaking by phone consult each other.
     assert triples(analyze, "The leaders of Egypt and Jordan spoke by phone on Tuesday.") == {t("EGY", "CONSULT", "JOR")}
+
+
+def test_particles_the_parser_hung_elsewhere(analyze) -> None:
+    # "back" carries "from Kyiv"; "over" read as "more than" before a number is still the particle.
+    assert triples(analyze, "Russian troops pulled back from Kyiv.") == {t("RUS", "RETREAT", "UKR")}
+    assert triples(analyze, "Azerbaijan handed over 32 Armenian prisoners.") == {t("AZE", "RETREAT", "ARM")}

@@ -106,6 +106,11 @@ class Lexicon:
                 found = next(
                     (c for c in token.children if c.dep_ in _PARTICLE_DEPS and c.lower_ == word), None
                 )
+                if found is None and token.i + 1 < len(token.doc):
+                    # "handed over 32 prisoners": the parser read the particle as "over" = "more than".
+                    nxt = token.doc[token.i + 1]
+                    if nxt.lower_ == word and nxt.dep_ == "quantmod":
+                        found = nxt
                 if found is None:
                     ok = False
                     break
