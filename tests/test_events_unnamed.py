@@ -211,3 +211,11 @@ def test_particles_the_parser_hung_elsewhere(analyze) -> None:
     # "back" carries "from Kyiv"; "over" read as "more than" before a number is still the particle.
     assert triples(analyze, "Russian troops pulled back from Kyiv.") == {t("RUS", "RETREAT", "UKR")}
     assert triples(analyze, "Azerbaijan handed over 32 Armenian prisoners.") == {t("AZE", "RETREAT", "ARM")}
+
+
+def test_violating_a_ceasefire_agreement_is_the_event_not_its_signing(analyze) -> None:
+    # The pact noun is named by its subject ("ceasefire agreement"); the participle clause that
+    # recalls its signing is background.
+    found = triples(analyze, "Both the Indian army and Pakistani troops violated the ceasefire agreement signed in 2003.")
+    assert {c for _, c, _ in found} == {"ASSAULT"}
+    assert triples(analyze, "Armenian and Azerbaijani forces violated the truce.") == {t("AZE", "ASSAULT", "ARM")}

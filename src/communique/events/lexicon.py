@@ -242,9 +242,17 @@ def _forms(token: Token) -> tuple[str, ...]:
     return (lemma, first + lemma, f"{first}-{lemma}")
 
 
+# Nouns that name a pact by its subject ("the ceasefire agreement", "the truce deal"): the
+# compound is what a verb on the pact acts on ("violated the ceasefire agreement").
+PACT_NOUNS = frozenset({"agreement", "deal", "accord", "pact", "treaty", "arrangement", "terms"})
+
+
 def _find_object(token: Token, lemmas: frozenset[str]) -> Token | None:
     for child in token.children:
         if child.dep_ in _OBJECT_DEPS and not lemmas.isdisjoint(_forms(child)):
+            return child
+        if child.dep_ in _OBJECT_DEPS and child.lemma_.lower() in PACT_NOUNS and any(
+                g.dep_ == "compound" and g.lemma_.lower() in lemmas for g in child.children):
             return child
         # "held a round of talks", "voiced strong support": look one level down through of-phrases.
         if child.dep_ in ("dobj", "nsubjpass"):
