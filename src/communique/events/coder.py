@@ -141,6 +141,8 @@ class EventCoder:
         consumed: set[int] = set()
         for tok in sent:
             if tok.pos_ in ("VERB", "AUX", "ADJ"):
+                if state.inside_name(tok):
+                    continue  # "Force" of "the Kenya Air Force" tagged as a verb
                 m = self.lexicon.match_verb(tok)
                 if m is None:
                     continue
@@ -821,6 +823,12 @@ class _DocState:
     def kind_at(self, start: int | None) -> str | None:
         """The kind of the mention that starts at character ``start`` (None when there is none)."""
         return next((m.kind for m in self.mentions if m.start == start), None)
+
+    def inside_name(self, tok: Token) -> bool:
+        """Whether ``tok`` is a word of a longer name of a body, person, place or group ("Air Force")."""
+        m = self.by_token.get(tok.i)
+        return (m is not None and m.kind in ("organisation", "person", "country", "place", "metonym", "group")
+                and m.end - m.start > len(tok.text))
 
     def mention_of(self, tok: Token) -> ActorMention | None:
         return self.by_token.get(tok.i)

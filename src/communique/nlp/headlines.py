@@ -52,6 +52,8 @@ _HYPHENS = frozenset({"-", "‐", "–"})
 _MAX_HEADLINE_TOKENS = 20
 # Words inside these entities are names, never a verb to rescue.
 _NAME_ENTS = frozenset({"PERSON", "GPE", "LOC", "NORP", "FAC"})
+# Dependency labels of a word that modifies a noun rather than heading a clause.
+_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 # Common transitive verbs by inflection: the small tagger reads them as verbs in any headline.
 _PROXIES = {"s": "rejects", "ed": "rejected", "ing": "rejecting", "": "reject"}
 
@@ -139,6 +141,27 @@ class HeadlineTruecaser:
         return action
 
     # -- the sentence-case copy ------------------------------------------------------------------
+
+    def name_tokens(self, words: list[str]) -> set[int]:
+        """Indices of the words inside knowledge-base names ("Kenya Air Force")."""
+        from communique.nlp.gazetteer import case_ok
+
+        lowers = [w.lower() for w in words]
+        names, roles = self.gaz.names, self.gaz.roles
+        out: set[int] = set()
+        for i in range(len(words)):
+            if lowers[i] in names.root:
+                for end, entries in names.matches_at(lowers, i):
+                    if end - i > 1 and any(case_ok(words[i:end], e.pattern) for e in entries):
+                        out.update(range(i, end))
+                        break
+            if lowers[i] in roles.root:
+                # Multi-word bodies and groups in capitals ("Air Force", "Coast Guard").
+                for end, _ in roles.matches_at(lowers, i):
+                    if end - i > 1 and all(w[:1].isupper() for w in words[i:end]):
+                        out.update(range(i, end))
+                        break
+        return out
 
     def recased(self, words: list[str]) -> list[str]:
         """The line's words with dictionary words lower-cased and names in the knowledge base's case."""
@@ -281,7 +304,12 @@ class HeadlineTruecaser:
             if not any(doc[k].tag_ for k in range(s, e)):
                 continue
             lo, hi = doc[s].sent.start, doc[e - 1].sent.end
-            if lo < last_end or any(doc[k].pos_ in ("VERB", "AUX") for k in range(lo, hi)):
+            # A verb tagged as such but hung as a modifier ("Sign" in "X and Y Sign Trade Deal" read as
+            # one noun phrase) heads no clause: the line is still verbless.
+            # So does a word of a known name the tagger took for a verb ("Force" in "Kenya Air Force").
+            in_names = self.name_tokens([t.text for t in doc[s:e]])
+            if lo < last_end or any(doc[k].pos_ in ("VERB", "AUX") and doc[k].dep_ not in _MODIFIER_DEPS
+                                    and k - s not in in_names for k in range(lo, hi)):
                 continue
             found: tuple[int, str, str | None] | None = None
             for k in range(s + 1, e):
@@ -289,6 +317,8 @@ class HeadlineTruecaser:
                 low = tok.lower_
                 if not tok.is_alpha or len(low) < 3 or low in self.stop_words or tok.ent_type_ in _NAME_ENTS:
                     continue
+                if k - s in in_names:
+                    continue  # "Force" of "Air Force": part of a known name, no verb
                 lemmas = self.selector.lemmas(low)
                 verbs = [lemma for lemma in lemmas if lemma in lexicon.verbs]
                 if verbs and not any(lemma in lexicon.nouns for lemma in lemmas):
