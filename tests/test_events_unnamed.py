@@ -219,3 +219,16 @@ def test_violating_a_ceasefire_agreement_is_the_event_not_its_signing(analyze) -
     found = triples(analyze, "Both the Indian army and Pakistani troops violated the ceasefire agreement signed in 2003.")
     assert {c for _, c, _ in found} == {"ASSAULT"}
     assert triples(analyze, "Armenian and Azerbaijani forces violated the truce.") == {t("AZE", "ASSAULT", "ARM")}
+
+
+def test_a_protest_is_aimed_where_its_purpose_or_a_foreign_mission_says(analyze) -> None:
+    assert triples(analyze, "Thousands of Kenyans marched in Nairobi to protest against Chinese loans.") == {
+        t("KEN", "PROTEST", "CHN")}
+    assert triples(analyze, "Hundreds of Filipinos rallied outside the Chinese embassy in Manila.") == {
+        t("PHL", "PROTEST", "CHN")}
+    # The first country the purpose names, the protesters' own government included.
+    found = triples(analyze, "Up to 500 ethnic Uzbeks began a hunger strike to protest against Kyrgyzstan's "
+                             "decision to deport them to Uzbekistan.")
+    assert found == {t("KGZ", "PROTEST", "KGZ")}
+    # No target in the purpose: domestic, as before.
+    assert triples(analyze, "Workers in Chile went on strike to demand higher wages.") == {t("CHL", "PROTEST", "CHL")}

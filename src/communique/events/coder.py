@@ -566,6 +566,12 @@ class EventCoder:
                                              sector=a.actor.sector, start=a.actor.start, end=a.actor.end)
                         a.direct = False
         recipients = [r for r in recipients if r.actor.country or r.actor.name or r.actor.text.lower() in _SPEAKER_PRONOUNS]
+        if not recipients and category == "PROTEST" and actors:
+            # "marched to protest against Chinese loans", "rallied outside the Chinese embassy":
+            # the protest names its target in its purpose or at the target's mission.
+            target = _protest_target(self._anchor(trig), state, {a.actor.country for a in actors})
+            if target is not None:
+                recipients = [_Actor(target, False)]
         # CAMEO/PLOVER convention: an event with no target named is domestic; its target is the
         # place where it happens or else the actor's own country ("Algerians blocked roads").
         if not recipients and "sym" not in entry.flags and actors and not at_sea and (
@@ -1104,6 +1110,29 @@ def _clause_place(anchor: Token, state: _DocState) -> EventActor | None:
                     and any(g.dep_ in _SUBJ + _PASSIVE_SUBJ for g in c.children)):
                 continue
             stack.append(c)
+    return None
+
+
+# Verbs of a protest's purpose clause ("to protest against X", "to demand that X ...").
+_PURPOSE_VERBS = frozenset({"protest", "demand", "denounce", "condemn", "oppose", "decry", "reject", "demonstrate"})
+_MISSIONS = frozenset({"embassy", "consulate", "mission", "legation"})
+
+
+def _protest_target(anchor: Token, state: _DocState, own: set[str | None]) -> EventActor | None:
+    """The country a protest is aimed at when its clause names one in its purpose or at a foreign mission."""
+    for c in anchor.children:
+        if c.dep_ in ("advcl", "xcomp", "conj") and c.lemma_.lower() in _PURPOSE_VERBS:
+            # The first country the purpose names, the protesters' own included ("to protest against
+            # Sweden's decision to send them back to Bulgaria" is aimed at Sweden).
+            m = state.scope_mention({t.i for t in c.subtree}, set())
+            if m is not None:
+                return state.event_actor(m)
+        if c.dep_ == "prep" and c.lower_ in ("outside", "at", "near", "to", "before", "in"):
+            for pobj in c.children:
+                if pobj.dep_ == "pobj" and pobj.lemma_.lower() in _MISSIONS:
+                    m = state.scope_mention({t.i for t in pobj.subtree}, own)
+                    if m is not None and m.country not in own:
+                        return state.event_actor(m)
     return None
 
 
