@@ -232,3 +232,10 @@ def test_a_protest_is_aimed_where_its_purpose_or_a_foreign_mission_says(analyze)
     assert found == {t("KGZ", "PROTEST", "KGZ")}
     # No target in the purpose: domestic, as before.
     assert triples(analyze, "Workers in Chile went on strike to demand higher wages.") == {t("CHL", "PROTEST", "CHL")}
+
+
+def test_not_yet_done_is_negated_and_an_object_does_what_it_is_helped_to(analyze) -> None:
+    events = analyze("Japan has yet to recognise the new Afghan government.", published=PUBLISHED).events
+    assert [(e.category, e.negated) for e in events] == [("SUPPORT", True)]
+    # Object control: the helped side repels the attack.
+    assert triples(analyze, "The US helped Ukraine to repel Russian attacks near Kharkiv.") == {t("UKR", "ASSAULT", "RUS")}

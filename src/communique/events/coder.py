@@ -1272,6 +1272,12 @@ def _subject(tok: Token, names_actor: Callable[[Token], bool] | None = None) -> 
             continue
         # "Qatar is mediating": the small model sometimes reads a progressive as "be" + attribute.
         misread_progressive = cur.dep_ == "attr" and cur.tag_ == "VBG" and cur.head.lemma_ == "be"
+        if cur.dep_ == "xcomp" and cur.head.pos_ == "VERB":
+            # Object control: "persuaded Iran to halt its attacks", "helped Kyiv to repel" — the
+            # object of the verb above is the one who does the complement.
+            obj = next((c for c in cur.head.children if c.dep_ == "dobj" and c.i < cur.i), None)
+            if obj is not None:
+                return obj
         if (cur.dep_ in ("xcomp", "conj", "advcl", "acomp") or misread_progressive) and cur.head is not cur:
             # "rebels who attacked": a relative clause's subject is the noun it modifies.
             cur = cur.head
@@ -1462,6 +1468,9 @@ def _aux_modes(tok: Token | None) -> set[str]:
 def _negated(tok: Token) -> bool:
     if any(c.dep_ == "neg" for c in tok.children):
         return True
+    if (tok.dep_ == "xcomp" and tok.head.lemma_ in ("have", "be")
+            and any(c.dep_ == "advmod" and c.lower_ == "yet" for c in tok.head.children)):
+        return True  # "Japan has yet to recognise ...": not (yet) done
     if tok.dep_ == "conj" and any(c.dep_ == "neg" for c in tok.head.children):
         return False
     return any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children)
