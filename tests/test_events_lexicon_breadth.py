@@ -249,3 +249,16 @@ SANCTIONS = [
 @pytest.mark.parametrize(("text", "category"), SANCTIONS, ids=[c[1] + ":" + c[0][:30] for c in SANCTIONS])
 def test_sanctions_against_others_and_measures_at_home(analyze, text: str, category: str) -> None:
     assert primary(analyze, text).category == category
+
+
+AID_ROWS = [
+    # Aid transferred, relief approved, an amount "in aid" sent.
+    ("Bahrain transferred ten tons of humanitarian aid to the Faroe Islands.", "AID"),
+    ("The IMF approved debt relief for Somalia.", "AID"),
+    ("Canada sent $10 million in aid to Haiti.", "AID"),
+]
+
+
+@pytest.mark.parametrize(("text", "category"), AID_ROWS, ids=[c[1] + ":" + c[0][:30] for c in AID_ROWS])
+def test_aid_given_in_amounts_and_transfers(analyze, text: str, category: str) -> None:
+    assert primary(analyze, text).category == category

@@ -242,6 +242,8 @@ def _forms(token: Token) -> tuple[str, ...]:
     return (lemma, first + lemma, f"{first}-{lemma}")
 
 
+# Amounts whose thing follows "in" ("$10 million in aid", "5,000 tons in food supplies").
+AMOUNT_NOUNS = frozenset({"million", "billion", "trillion", "dollar", "euro", "pound", "yuan", "ton", "tonne"})
 # Nouns that name a pact by its subject ("the ceasefire agreement", "the truce deal"): the
 # compound is what a verb on the pact acts on ("violated the ceasefire agreement").
 PACT_NOUNS = frozenset({"agreement", "deal", "accord", "pact", "treaty", "arrangement", "terms"})
@@ -254,10 +256,12 @@ def _find_object(token: Token, lemmas: frozenset[str]) -> Token | None:
         if child.dep_ in _OBJECT_DEPS and child.lemma_.lower() in PACT_NOUNS and any(
                 g.dep_ == "compound" and g.lemma_.lower() in lemmas for g in child.children):
             return child
-        # "held a round of talks", "voiced strong support": look one level down through of-phrases.
+        # "held a round of talks", "voiced strong support": look one level down through of-phrases;
+        # an amount names its thing with "in" ("sent $10 million in aid").
         if child.dep_ in ("dobj", "nsubjpass"):
+            amount = child.tag_ == "CD" or child.lemma_.lower() in AMOUNT_NOUNS
             for grand in child.children:
-                if grand.dep_ == "prep" and grand.lower_ == "of":
+                if grand.dep_ == "prep" and (grand.lower_ == "of" or (amount and grand.lower_ == "in")):
                     for pobj in grand.children:
                         if pobj.lemma_.lower() in lemmas:
                             return pobj
