@@ -262,3 +262,19 @@ AID_ROWS = [
 @pytest.mark.parametrize(("text", "category"), AID_ROWS, ids=[c[1] + ":" + c[0][:30] for c in AID_ROWS])
 def test_aid_given_in_amounts_and_transfers(analyze, text: str, category: str) -> None:
     assert primary(analyze, text).category == category
+
+
+MOBILISATION = [
+    # Volunteers called up, troops or police ordered somewhere, readiness raised.
+    ("The Serbian army called up a new group of volunteers for a renewed offensive.", "MOBILIZE"),
+    ("The president of Papua New Guinea ordered the recruitment of 2,000 troops.", "MOBILIZE"),
+    ("Brazil's president ordered additional police forces into Sao Paulo state on Tuesday.", "MOBILIZE"),
+    ("Azerbaijan increased its military readiness on the border with Armenia.", "MOBILIZE"),
+    # An order that names no force stays a demand.
+    ("Ghana's president ordered the Togolese ambassador to leave.", "REQUEST"),
+]
+
+
+@pytest.mark.parametrize(("text", "category"), MOBILISATION, ids=[c[1] + ":" + c[0][:30] for c in MOBILISATION])
+def test_forces_called_up_or_ordered_out_are_mobilised(analyze, text: str, category: str) -> None:
+    assert primary(analyze, text).category == category
