@@ -243,6 +243,9 @@ SANCTIONS = [
     ("Israeli troops withdrew from Jenin.", "RETREAT"),
     ("Kenya imposed a ban on plastic bags.", "COERCE"),
     ("Britain lifted the travel ban on Russian oligarchs.", "CONCEDE"),
+    # Pacts with another party revoked or scrapped reduce relations with it.
+    ("The junta in Niger revoked military agreements with France.", "SANCTION"),
+    ("Mali scrapped a defence pact with France.", "SANCTION"),
 ]
 
 

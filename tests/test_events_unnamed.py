@@ -239,3 +239,9 @@ def test_not_yet_done_is_negated_and_an_object_does_what_it_is_helped_to(analyze
     assert [(e.category, e.negated) for e in events] == [("SUPPORT", True)]
     # Object control: the helped side repels the attack.
     assert triples(analyze, "The US helped Ukraine to repel Russian attacks near Kharkiv.") == {t("UKR", "ASSAULT", "RUS")}
+
+
+def test_prisoners_swapped_and_pacts_restored_are_between_the_pair(analyze) -> None:
+    assert triples(analyze, "Russia and Ukraine swapped 150 prisoners of war each.") == {t("RUS", "RETREAT", "UKR")}
+    assert triples(analyze, "Seoul and Tokyo restored a military intelligence-sharing pact.") == {
+        t("KOR", "SUPPORT", "JPN")}
