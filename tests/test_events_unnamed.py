@@ -245,3 +245,9 @@ def test_prisoners_swapped_and_pacts_restored_are_between_the_pair(analyze) -> N
     assert triples(analyze, "Russia and Ukraine swapped 150 prisoners of war each.") == {t("RUS", "RETREAT", "UKR")}
     assert triples(analyze, "Seoul and Tokyo restored a military intelligence-sharing pact.") == {
         t("KOR", "SUPPORT", "JPN")}
+
+
+def test_nominal_recognition_and_seizure_with_their_possessor(analyze) -> None:
+    assert triples(analyze, "Iran's seizure of a British tanker raised tensions in the Gulf.") == {
+        t("IRN", "COERCE", "GBR")}
+    assert triples(analyze, "Recognition of Palestine by Spain angered Israel.") == {t("ESP", "SUPPORT", "PSE")}
