@@ -251,3 +251,13 @@ def test_nominal_recognition_and_seizure_with_their_possessor(analyze) -> None:
     assert triples(analyze, "Iran's seizure of a British tanker raised tensions in the Gulf.") == {
         t("IRN", "COERCE", "GBR")}
     assert triples(analyze, "Recognition of Palestine by Spain angered Israel.") == {t("ESP", "SUPPORT", "PSE")}
+
+
+def test_interceptions_and_incursions(analyze) -> None:
+    # Aircraft intercepted or a defence zone entered show force; a projectile intercepted is downed,
+    # and whoever fired it (where it was fired from) is the other side.
+    assert triples(analyze, "NATO jets intercepted Russian bombers near Estonian airspace.") == {
+        (frozenset({"NATO"}), "MOBILIZE", frozenset({"RUS"}))}
+    assert triples(analyze, "Chinese warplanes entered Taiwan's air defence zone.") == {t("CHN", "MOBILIZE", "TWN")}
+    assert triples(analyze, "Israel intercepted a missile fired from Yemen.") == {t("ISR", "ASSAULT", "YEM")}
+    assert triples(analyze, "Hezbollah launched a drone at an Israeli army base.") == {t("LBN", "ASSAULT", "ISR")}

@@ -1155,6 +1155,9 @@ def _claimed_by(noun: Token) -> Token | None:
     return None
 
 
+_FIRING = frozenset({"fire", "launch", "shoot"})
+
+
 def _agents_of(head: Token, state: _DocState) -> list[_Actor]:
     """Who did the act a noun names, read from its by-phrase.
 
@@ -1163,6 +1166,9 @@ def _agents_of(head: Token, state: _DocState) -> list[_Actor]:
     of its fishermen held by X", "the return of citizens abducted by X": X holds them, X is asked.
     """
     bys = [c for c in head.children if c.dep_ in ("prep", "agent") and c.lower_ == "by"]
+    # "intercepted a missile fired from Yemen": where a projectile was fired from is who fired it.
+    bys += [p for acl in head.children if acl.dep_ == "acl" and acl.lemma_.lower() in _FIRING
+            for p in acl.children if p.dep_ == "prep" and p.lower_ == "from"]
     for of in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"):
         for pobj in (g for g in of.children if g.dep_ == "pobj"):
             bys += [a for acl in pobj.children if acl.dep_ == "acl" and acl.tag_ == "VBN"
