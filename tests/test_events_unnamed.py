@@ -261,3 +261,9 @@ def test_interceptions_and_incursions(analyze) -> None:
     assert triples(analyze, "Chinese warplanes entered Taiwan's air defence zone.") == {t("CHN", "MOBILIZE", "TWN")}
     assert triples(analyze, "Israel intercepted a missile fired from Yemen.") == {t("ISR", "ASSAULT", "YEM")}
     assert triples(analyze, "Hezbollah launched a drone at an Israeli army base.") == {t("LBN", "ASSAULT", "ISR")}
+
+
+def test_joining_an_alliance_is_cooperation_with_it(analyze) -> None:
+    assert triples(analyze, "Finland formally joined NATO on Tuesday.") == {(frozenset({"FIN"}), "COOPERATE", frozenset({"NATO"}))}
+    # Joining fighting or a strike is still that event.
+    assert triples(analyze, "Kenyan troops joined the fighting in Somalia.") == {t("KEN", "ASSAULT", "SOM")}
