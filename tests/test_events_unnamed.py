@@ -267,3 +267,11 @@ def test_joining_an_alliance_is_cooperation_with_it(analyze) -> None:
     assert triples(analyze, "Finland formally joined NATO on Tuesday.") == {(frozenset({"FIN"}), "COOPERATE", frozenset({"NATO"}))}
     # Joining fighting or a strike is still that event.
     assert triples(analyze, "Kenyan troops joined the fighting in Somalia.") == {t("KEN", "ASSAULT", "SOM")}
+
+
+def test_drills_with_nobody_are_a_show_of_force(analyze) -> None:
+    # Drills with a partner are military cooperation; alone, around or near another country, a
+    # show of force aimed at it.
+    assert triples(analyze, "China held military drills around Taiwan.") == {t("CHN", "MOBILIZE", "TWN")}
+    assert triples(analyze, "India held military exercises with France.") == {t("IND", "COOPERATE", "FRA")}
+    assert triples(analyze, "Russia and China held naval drills in the Sea of Japan.") == {t("RUS", "COOPERATE", "CHN")}

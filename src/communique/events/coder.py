@@ -367,6 +367,12 @@ class EventCoder:
                     recipients = [_Actor(partner, False)]
                     confidence -= 0.15
 
+        # A symmetric event with one side only may be another event ("solo:" flag): drills held with
+        # nobody are a show of force (150), not military cooperation (062).
+        solo = next((f[5:] for f in entry.flags if f.startswith("solo:")), None)
+        if solo is not None and not recipients and len(actors) <= 1:
+            code = self.ontology.code(solo)
+            category, mode = code.category or category, code.mode
         # PLOVER: cooperation announced for the future is AGREE, material conflict THREATEN;
         # a refused or negated future cooperation is REJECT.
         cameo = code.code
@@ -757,7 +763,7 @@ class EventCoder:
                   for g in c.children if g.dep_ == "pobj"]
         for head in heads:
             for c in head.children:
-                if c.dep_ == "prep" and c.lower_ in ("in", "at", "near", "inside", "across", "over", "along"):
+                if c.dep_ == "prep" and c.lower_ in ("in", "at", "near", "inside", "across", "over", "along", "around"):
                     for pobj in c.children:
                         if pobj.dep_ != "pobj":
                             continue
@@ -1084,7 +1090,7 @@ def _clause_scope(anchor: Token) -> set[int]:
 
 
 # Prepositions of an event's place ("in Kharkiv"), which names no party to it.
-_PLACE_PREPS = frozenset({"in", "at", "on", "over", "near", "inside", "across"})
+_PLACE_PREPS = frozenset({"in", "at", "on", "over", "near", "inside", "across", "along", "around"})
 # Phrases that may name a party or the place of an event (not its circumstances: "amid", "after").
 _SCOPE_PREPS = _ARGUMENT_PREPS | _PLACE_PREPS | {"between", "about", "regarding", "concerning"}
 
