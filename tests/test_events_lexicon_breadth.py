@@ -105,6 +105,36 @@ CASES = [
     ("Canada announced a package of humanitarian aid for Sudan.", "AID"),
     ("The IMF approved a bailout for Argentina.", "AID"),
     ("Russia and China staged joint naval drills in the Sea of Japan.", "COOPERATE"),
+    # A strike launched, joined or decided by workers is a labour strike; by soldiers, an attack.
+    ("Nurses in Kenya launched a strike over unpaid wages.", "PROTEST"),
+    ("Bus drivers in Peru joined the strike on Monday.", "PROTEST"),
+    ("Teachers in Ghana decided to strike in Accra on Wednesday.", "PROTEST"),
+    ("Dockworkers in Chile launched a general strike.", "PROTEST"),
+    ("Hamas fighters launched a strike on Israeli positions.", "ASSAULT"),
+    ("Israeli warplanes carried out strikes on Gaza.", "ASSAULT"),
+    # Bans and controls on another country's people or trade are sanctions; leaving a bloc is a
+    # withdrawal (SANCTION), leaving a town a retreat.
+    ("Britain imposed travel bans on two Russian oligarchs.", "SANCTION"),
+    ("Japan tightened export controls on chips to China.", "SANCTION"),
+    ("Lithuania halted transit of Russian goods to Kaliningrad.", "SANCTION"),
+    ("Argentina withdrew from the BRICS bloc.", "SANCTION"),
+    ("Israeli troops withdrew from Jenin.", "RETREAT"),
+    ("Kenya imposed a ban on plastic bags.", "COERCE"),
+    ("Britain lifted the travel ban on Russian oligarchs.", "CONCEDE"),
+    # Pacts with another party revoked or scrapped reduce relations with it.
+    ("The junta in Niger revoked military agreements with France.", "SANCTION"),
+    ("Mali scrapped a defence pact with France.", "SANCTION"),
+    # Aid transferred, relief approved, an amount "in aid" sent.
+    ("Bahrain transferred ten tons of humanitarian aid to the Faroe Islands.", "AID"),
+    ("The IMF approved debt relief for Somalia.", "AID"),
+    ("Canada sent $10 million in aid to Haiti.", "AID"),
+    # Volunteers called up, troops or police ordered somewhere, readiness raised.
+    ("The Serbian army called up a new group of volunteers for a renewed offensive.", "MOBILIZE"),
+    ("The president of Papua New Guinea ordered the recruitment of 2,000 troops.", "MOBILIZE"),
+    ("Brazil's president ordered additional police forces into Sao Paulo state on Tuesday.", "MOBILIZE"),
+    ("Azerbaijan increased its military readiness on the border with Armenia.", "MOBILIZE"),
+    # An order that names no force stays a demand.
+    ("Ghana's president ordered the Togolese ambassador to leave.", "REQUEST"),
 ]
 
 
@@ -123,22 +153,6 @@ def test_an_air_strike_stays_an_assault(analyze) -> None:
     # The worker-strike rows must not turn military strikes into protests.
     event = primary(analyze, "Israeli air strikes hit Hamas positions in Gaza on Monday.")
     assert event.category == "ASSAULT"
-
-
-STRIKES = [
-    # A strike launched, joined or decided by workers is a labour strike; by soldiers, an attack.
-    ("Nurses in Kenya launched a strike over unpaid wages.", "PROTEST"),
-    ("Bus drivers in Peru joined the strike on Monday.", "PROTEST"),
-    ("Teachers in Ghana decided to strike in Accra on Wednesday.", "PROTEST"),
-    ("Dockworkers in Chile launched a general strike.", "PROTEST"),
-    ("Hamas fighters launched a strike on Israeli positions.", "ASSAULT"),
-    ("Israeli warplanes carried out strikes on Gaza.", "ASSAULT"),
-]
-
-
-@pytest.mark.parametrize(("text", "category"), STRIKES, ids=[c[1] + ":" + c[0][:30] for c in STRIKES])
-def test_who_strikes_says_which_strike(analyze, text: str, category: str) -> None:
-    assert primary(analyze, text).category == category
 
 
 def test_a_strike_called_off_stays_a_concession(analyze) -> None:
@@ -231,53 +245,3 @@ def test_ngec_eval_scores_document_categories(pipeline) -> None:
     for key in ("doc_category_accuracy", "doc_label_any", "doc_no_event"):
         assert 0.0 <= report.scores[key] <= 1.0
     assert "confusion" in report.text
-
-
-SANCTIONS = [
-    # Bans and controls on another country's people or trade are sanctions; leaving a bloc is a
-    # withdrawal (SANCTION), leaving a town a retreat.
-    ("Britain imposed travel bans on two Russian oligarchs.", "SANCTION"),
-    ("Japan tightened export controls on chips to China.", "SANCTION"),
-    ("Lithuania halted transit of Russian goods to Kaliningrad.", "SANCTION"),
-    ("Argentina withdrew from the BRICS bloc.", "SANCTION"),
-    ("Israeli troops withdrew from Jenin.", "RETREAT"),
-    ("Kenya imposed a ban on plastic bags.", "COERCE"),
-    ("Britain lifted the travel ban on Russian oligarchs.", "CONCEDE"),
-    # Pacts with another party revoked or scrapped reduce relations with it.
-    ("The junta in Niger revoked military agreements with France.", "SANCTION"),
-    ("Mali scrapped a defence pact with France.", "SANCTION"),
-]
-
-
-@pytest.mark.parametrize(("text", "category"), SANCTIONS, ids=[c[1] + ":" + c[0][:30] for c in SANCTIONS])
-def test_sanctions_against_others_and_measures_at_home(analyze, text: str, category: str) -> None:
-    assert primary(analyze, text).category == category
-
-
-AID_ROWS = [
-    # Aid transferred, relief approved, an amount "in aid" sent.
-    ("Bahrain transferred ten tons of humanitarian aid to the Faroe Islands.", "AID"),
-    ("The IMF approved debt relief for Somalia.", "AID"),
-    ("Canada sent $10 million in aid to Haiti.", "AID"),
-]
-
-
-@pytest.mark.parametrize(("text", "category"), AID_ROWS, ids=[c[1] + ":" + c[0][:30] for c in AID_ROWS])
-def test_aid_given_in_amounts_and_transfers(analyze, text: str, category: str) -> None:
-    assert primary(analyze, text).category == category
-
-
-MOBILISATION = [
-    # Volunteers called up, troops or police ordered somewhere, readiness raised.
-    ("The Serbian army called up a new group of volunteers for a renewed offensive.", "MOBILIZE"),
-    ("The president of Papua New Guinea ordered the recruitment of 2,000 troops.", "MOBILIZE"),
-    ("Brazil's president ordered additional police forces into Sao Paulo state on Tuesday.", "MOBILIZE"),
-    ("Azerbaijan increased its military readiness on the border with Armenia.", "MOBILIZE"),
-    # An order that names no force stays a demand.
-    ("Ghana's president ordered the Togolese ambassador to leave.", "REQUEST"),
-]
-
-
-@pytest.mark.parametrize(("text", "category"), MOBILISATION, ids=[c[1] + ":" + c[0][:30] for c in MOBILISATION])
-def test_forces_called_up_or_ordered_out_are_mobilised(analyze, text: str, category: str) -> None:
-    assert primary(analyze, text).category == category
