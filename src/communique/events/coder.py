@@ -763,7 +763,7 @@ class EventCoder:
                   for g in c.children if g.dep_ == "pobj"]
         for head in heads:
             for c in head.children:
-                if c.dep_ == "prep" and c.lower_ in ("in", "at", "near", "inside", "across", "over", "along", "around"):
+                if c.dep_ == "prep" and c.lower_ in _WHERE_PREPS:
                     for pobj in c.children:
                         if pobj.dep_ != "pobj":
                             continue
@@ -1091,6 +1091,8 @@ def _clause_scope(anchor: Token) -> set[int]:
 
 # Prepositions of an event's place ("in Kharkiv"), which names no party to it.
 _PLACE_PREPS = frozenset({"in", "at", "on", "over", "near", "inside", "across", "along", "around"})
+# Where an event happens ("in X", "near X", "along the border"); "on" more often names its target.
+_WHERE_PREPS = _PLACE_PREPS - {"on"}
 # Phrases that may name a party or the place of an event (not its circumstances: "amid", "after").
 _SCOPE_PREPS = _ARGUMENT_PREPS | _PLACE_PREPS | {"between", "about", "regarding", "concerning"}
 
