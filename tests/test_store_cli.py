@@ -99,3 +99,12 @@ def test_stats_on_a_missing_store_is_a_one_line_error(tmp_path):
     result = cli("stats", "--store", str(tmp_path / "nothing"))
     assert result.returncode == 1
     assert "no store here" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_store_recode_with_the_same_pipeline_rewrites_nothing(ingested):
+    store, _ = ingested
+    files = sorted(p.relative_to(store).as_posix() for p in (store / "tables").rglob("*.parquet"))
+    result = cli("store", "recode", "--store", str(store))
+    assert result.returncode == 0, result.stderr
+    assert "4 article(s) read, 0 re-coded, 4 unchanged, 0 failed" in result.stderr
+    assert sorted(p.relative_to(store).as_posix() for p in (store / "tables").rglob("*.parquet")) == files

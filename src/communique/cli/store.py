@@ -18,7 +18,17 @@ from communique.errors import UsageError
 
 StoreOption = typer.Option(..., "--store", "-s", help="The store folder (created by the first ingest).")
 
-store_app = typer.Typer(help="Look after a store (rebuild its DuckDB catalog, compact its files).",
+ExecutorOption = typer.Option(
+    "local", "--executor", help="Where the analysis runs: local (this process), process (a pool of "
+    "--workers processes) or dask (the cluster at --scheduler). The store is written by this process."
+)
+WorkersOption = typer.Option(None, "--workers", min=1, help="Processes for --executor process "
+                             "(default: one per CPU).")
+SchedulerOption = typer.Option(None, "--scheduler", help="Dask scheduler address for --executor dask, "
+                               "e.g. tcp://10.0.0.5:8786.")
+
+store_app = typer.Typer(help="Look after a store (rebuild its DuckDB catalog, compact its files, re-code "
+                         "its articles).",
                          no_args_is_help=True)
 app.add_typer(store_app, name="store")
 
@@ -60,14 +70,9 @@ def ingest(
     model: str | None = ModelOption,
     allow_private: bool = AllowPrivateOption,
     max_bytes: int | None = MaxBytesOption,
-    executor: str = typer.Option(
-        "local", "--executor", help="Where the analysis runs: local (this process), process (a pool of "
-        "--workers processes) or dask (the cluster at --scheduler). The store is written by this process."
-    ),
-    workers: int | None = typer.Option(None, "--workers", min=1, help="Processes for --executor process "
-                                       "(default: one per CPU)."),
-    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address for --executor dask, "
-                                         "e.g. tcp://10.0.0.5:8786."),
+    executor: str = ExecutorOption,
+    workers: int | None = WorkersOption,
+    scheduler: str | None = SchedulerOption,
     embeddings: bool = typer.Option(
         True, "--embeddings/--no-embeddings",
         help="Cluster a new store's stories on TF-IDF mixed with lead embeddings (default, when the "
@@ -78,7 +83,6 @@ def ingest(
 
     Exit code 0 when every input was processed, 1 when any input was rejected (the rest is stored).
     """
-    from communique.pipeline import Pipeline
     from communique.store import ingest as run_ingest
 
     if rounds is not None and watch is None:
@@ -86,12 +90,7 @@ def ingest(
     settings = make_settings(model, allow_private, max_bytes)
     if not embeddings:
         settings = settings.with_(story_embedding_model="none")
-    pipeline: Any = Pipeline(settings)
-    if executor != "local" or workers is not None or scheduler is not None:
-        from communique.scale import ParallelAnalyzer, make_executor
-
-        kind = executor if executor != "local" else ("dask" if scheduler else "process")
-        pipeline = ParallelAnalyzer(make_executor(kind, workers=workers, scheduler=scheduler), settings)
+    pipeline = _analyzer(settings, executor, workers, scheduler)
     try:
         if watch is not None:
             code = _watch(inputs, store, settings, pipeline, batch_size, watch, rounds)
@@ -102,6 +101,18 @@ def ingest(
             pipeline.close()
     if code:
         raise typer.Exit(code)
+
+
+def _analyzer(settings: Any, executor: str, workers: int | None, scheduler: str | None) -> Any:
+    """The pipeline for ``ingest`` and ``store recode``: this process, or spread over an executor."""
+    from communique.pipeline import Pipeline
+
+    if executor == "local" and workers is None and scheduler is None:
+        return Pipeline(settings)
+    from communique.scale import ParallelAnalyzer, make_executor
+
+    kind = executor if executor != "local" else ("dask" if scheduler else "process")
+    return ParallelAnalyzer(make_executor(kind, workers=workers, scheduler=scheduler), settings)
 
 
 def _watch(inputs: list[str], store: Path, settings: Any, pipeline: Any, batch_size: int, interval: float,
@@ -263,3 +274,64 @@ def compact(
             before, after = writer.compact(max_rows=max_rows)
         opened.rebuild()
     err(f"compacted {before} fragment(s) into {after}" if before else "nothing to compact")
+
+
+@store_app.command()
+def recode(
+    store: Path = StoreOption,
+    batch_size: int = typer.Option(256, "--batch-size", min=1, help="Articles per committed batch."),
+    model: str | None = ModelOption,
+    executor: str = ExecutorOption,
+    workers: int | None = WorkersOption,
+    scheduler: str | None = SchedulerOption,
+) -> None:
+    """Re-analyse the stored articles with the current pipeline and replace what changed.
+
+    After an upgrade (a better event coder), or with --model for a larger spaCy pipeline.
+
+    Articles that come out the same are left alone; the others get new rows, event groups and stories.
+
+    Exit code 1 when the pipeline failed on an article (kept as stored; listed in the rejects table).
+    """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from communique.store import open_store
+    from communique.store.recode import recode as run_recode
+
+    settings = make_settings(model, False, None)
+    with open_store(store) as opened:
+        total = opened.count("articles")
+        pipeline = _analyzer(settings, executor, workers, scheduler)
+        progress = Progress(
+            SpinnerColumn(), TextColumn("recode"), BarColumn(bar_width=20), MofNCompleteColumn(),
+            TextColumn("{task.fields[recoded]} re-coded · {task.fields[failed]} failed"), TimeElapsedColumn(),
+            console=stderr_console(), transient=True, disable=not sys.stderr.isatty(),
+        )
+        try:
+            with progress:
+                task = progress.add_task("recode", total=total, recoded=0, failed=0)
+
+                def on_batch(summary: Any) -> None:
+                    progress.update(task, completed=summary.articles, recoded=summary.recoded, failed=summary.failed)
+
+                def on_failure(reject: Any) -> None:
+                    progress.console.print(f"failed: {reject.input}: {reject.reason}", markup=False, highlight=False)
+
+                summary = run_recode(opened, pipeline, batch_size=batch_size, progress=on_batch,
+                                     on_failure=on_failure)
+        finally:
+            if hasattr(pipeline, "close"):
+                pipeline.close()
+    err(summary.line())
+    if summary.catalog_error:
+        err(f"warning: the DuckDB catalog was not refreshed ({summary.catalog_error}); "
+            f"run `communique store rebuild --store {store}`")
+    if summary.exit_code:
+        raise typer.Exit(summary.exit_code)

@@ -300,24 +300,27 @@ class StoreGrouper:
         self._batch_ids = {a.article.article_id for a in done}
         before = self.clusterer.assignments()
         out: dict[str, ArticleGroups] = {}
-        days: list[date | None] = []
-        embeddings = self._embeddings([a.article for a in done])
-        for analysis, embedding in zip(done, embeddings, strict=True):
+        # An article already in a story (re-coded, or stored again) keeps its story; only new ones
+        # are embedded, which is most of the cost of grouping.
+        fresh = [a.article for a in done if a.article.article_id not in before]
+        embeddings = dict(zip((a.article_id for a in fresh), self._embeddings(fresh), strict=True))
+        relisted: set[str] = set()  # stories whose event lists changed without a member moving
+        for analysis in done:
             article = analysis.article
             aid = article.article_id
             dup_group = self.dedup.add(article)
             countries = [m.country for m in analysis.actors if m.country]
-            story = self.clusterer.add(
-                article, countries, [e.event_id for e in analysis.events], embedding=embedding
-            )
+            event_ids = [e.event_id for e in analysis.events]
+            story = self.clusterer.add(article, countries, event_ids, embedding=embeddings.get(aid))
+            if aid in before and (changed := self.clusterer.set_events(aid, event_ids)):
+                relisted.add(changed)
             self._forget(aid)  # a changed article: its old events are replaced
             published = article_date(article)
-            days.append(published)
             groups = ArticleGroups(dup_group=dup_group, outlet=article_source(article))
             for event in analysis.events:
                 groups.event_groups[event.event_id] = self._assign(event, published, dup_group, story)
             out[aid] = groups
-        return out, self._story_rows(before, days) if done else []
+        return out, self._story_rows(before, relisted) if done else []
 
     def _assign(self, event: Event, published: date | None, dup_group: str, story: str) -> str:
         day = _day_of(event, published)
@@ -347,15 +350,14 @@ class StoreGrouper:
             if group is not None:
                 group.articles.discard(article_id)
 
-    def _story_rows(self, before: Mapping[str, str], days: list[date | None]) -> list[dict[str, Any]]:
-        # ``days`` is kept for the signature; every touched story is read by id below.
-        del days
+    def _story_rows(self, before: Mapping[str, str], relisted: set[str]) -> list[dict[str, Any]]:
         after = self.clusterer.assignments()
         moved = [a for a in after if before.get(a) != after[a]]
         # A story can grow, merge into another, or shrink (the clusterer splits off members that no
         # longer fit when it refreshes its vectors), so both the story an article joined and the one
-        # it left are written again: the live ones in full, the gone ones as merge markers.
-        touched = {after[a] for a in moved} | {before[a] for a in moved if a in before}
+        # it left are written again: the live ones in full, the gone ones as merge markers. A story
+        # whose member was re-coded lists other events now: written again too.
+        touched = {after[a] for a in moved} | {before[a] for a in moved if a in before} | relisted
         if self.write_all_stories:
             touched, self.write_all_stories = touched | set(after.values()), False
         stories: list[Story] = []

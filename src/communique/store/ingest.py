@@ -95,7 +95,7 @@ def _batches(items: Iterable[Article | Reject], size: int) -> Iterator[list[Arti
         yield batch
 
 
-def _analyze(pipeline: Analyzer, articles: list[Article]) -> Iterator[tuple[Article, Analysis | Exception]]:
+def analyze_each(pipeline: Analyzer, articles: list[Article]) -> Iterator[tuple[Article, Analysis | Exception]]:
     """Analyses in order; when the batch fails, each article is retried alone so one bad article
     costs only itself."""
     if not articles:
@@ -188,7 +188,7 @@ def ingest_items(
                 else:
                     todo.append(item)
             analyses: list[Analysis] = []
-            for article, outcome in _analyze(pipeline, todo):
+            for article, outcome in analyze_each(pipeline, todo):
                 summary.analyzed += 1
                 if isinstance(outcome, Exception):
                     failed = Reject(input=f"{article.source or '-'} (id {article.article_id})",

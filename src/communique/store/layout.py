@@ -173,9 +173,11 @@ def scrub(value: Any) -> Any:
 ARTICLES = TableSpec(
     "articles",
     Article,
-    # ``dup_group``: the id of the first article of its exact/near-duplicate group (``dedup``).
+    # ``dup_group``: the id of the first article of its exact/near-duplicate group (``dedup``);
+    # ``analysis_hash``: hash of its stored actors, quotes and events (``store recode`` rewrites an
+    # article only when a new analysis differs; NULL in stores written before it existed).
     suffix=(("content_hash", pa.string()), ("source_key", pa.string()), ("ingested_at", pa.string()),
-            ("dup_group", pa.string())),
+            ("dup_group", pa.string()), ("analysis_hash", pa.string())),
 )
 ACTORS = TableSpec("actors", ActorMention, prefix=(("article_id", pa.string()), ("mention_index", pa.int64())))
 QUOTES = TableSpec("quotes", Quote)

@@ -81,6 +81,16 @@ def content_hash(article: Article) -> str:
     return hashlib.sha256(_json.encode(clean_article(article))).hexdigest()[:32]
 
 
+def analysis_hash(analysis: Analysis) -> str:
+    """Hash of what the pipeline found in an article (actors, quotes, events; not the article)."""
+    found = (analysis.actors, analysis.quotes, analysis.events)
+    try:
+        encoded = _json.encode(found)
+    except UnicodeEncodeError:
+        encoded = _json.encode(scrub(msgspec.to_builtins(found)))
+    return hashlib.sha256(encoded).hexdigest()[:32]
+
+
 def clean_article(article: Article) -> Article:
     """The article with unpaired surrogates replaced (ingest cleans text; records built elsewhere
     may not be), one character for one so spans stay valid."""
@@ -141,6 +151,8 @@ class StoreWriter:
             self.removed_orphans = self._remove_orphans()
             # article id → (content hash, fragment id); reject ids already stored.
             self.index: dict[str, tuple[str, str]] = {}
+            # article id → hash of its stored analysis (stores written before the column: absent).
+            self.analysis_hashes: dict[str, str] = {}
             self.reject_ids: set[str] = set()
             self._load_index()
         except BaseException:
@@ -220,11 +232,18 @@ class StoreWriter:
         for fragment in self.state.fragments.values():
             entry = fragment.files.get("articles")
             if entry:
-                table = pq.read_table(self.root / entry.path, columns=["article_id", "content_hash"])
-                for article_id, digest in zip(
-                    table.column("article_id").to_pylist(), table.column("content_hash").to_pylist(), strict=True
-                ):
+                path = self.root / entry.path
+                columns = ["article_id", "content_hash"]
+                if "analysis_hash" in pq.read_schema(path).names:
+                    columns.append("analysis_hash")
+                table = pq.read_table(path, columns=columns)
+                ids = table.column("article_id").to_pylist()
+                for article_id, digest in zip(ids, table.column("content_hash").to_pylist(), strict=True):
                     self.index[article_id] = (digest, fragment.id)
+                if "analysis_hash" in columns:
+                    for article_id, found in zip(ids, table.column("analysis_hash").to_pylist(), strict=True):
+                        if found:
+                            self.analysis_hashes[article_id] = found
             entry = fragment.files.get("rejects")
             if entry:
                 table = pq.read_table(self.root / entry.path, columns=["reject_id"])
@@ -236,6 +255,11 @@ class StoreWriter:
         """Content hash of the stored version of an article, or None when it is not stored."""
         found = self.index.get(article_id)
         return found[0] if found else None
+
+    def stored_analysis_hash(self, article_id: str) -> str | None:
+        """``analysis_hash`` of the stored analysis of an article (None: not stored, or stored
+        before analyses were hashed)."""
+        return self.analysis_hashes.get(article_id)
 
     def has_reject(self, reject: Reject) -> bool:
         return reject_id(reject) in self.reject_ids
@@ -268,6 +292,7 @@ class StoreWriter:
 
         batch_ids: set[str] = set()
         to_write: list[tuple[Analysis, str, str]] = []
+        found_hashes: dict[str, str] = {}
         for analysis in analyses:
             article = clean_article(analysis.article)
             if article is not analysis.article:
@@ -276,9 +301,11 @@ class StoreWriter:
                 raise StoreError(f"article id {article.article_id!r} appears twice in one batch")
             batch_ids.add(article.article_id)
             digest = content_hash(article)
+            found = analysis_hash(analysis)
             old = self.index.get(article.article_id)
-            if old and old[0] == digest:
+            if old and old[0] == digest and self.analysis_hashes.get(article.article_id) == found:
                 continue  # unchanged: nothing to write
+            found_hashes[article.article_id] = found
             if old:
                 replaced[old[1]].add(article.article_id)
                 result.replaced += 1
@@ -297,8 +324,8 @@ class StoreWriter:
                 self._grouper = None  # half-grouped: reload from the ledger next time
                 raise
         for analysis, digest, partition in to_write:
-            self._add_rows(fragment_for(partition), analysis, digest, stamp,
-                           groups.get(analysis.article.article_id))
+            aid = analysis.article.article_id
+            self._add_rows(fragment_for(partition), analysis, digest, found_hashes[aid], stamp, groups.get(aid))
         if stories:
             frag = fragment_for(partition_of(now.date()))
             frag.rows["stories"].extend({**row, "seq": self.state.seq + 1} for row in stories)
@@ -371,6 +398,7 @@ class StoreWriter:
             self.state.fragments[fragment.id] = fragment
         for article_id, (digest, partition) in new_index.items():
             self.index[article_id] = (digest, ids_of[partition])
+            self.analysis_hashes[article_id] = found_hashes[article_id]
         for fragment in rewritten_fragments:
             if "articles" in fragment.files:
                 kept = pq.read_table(self.root / fragment.files["articles"].path, columns=["article_id"])
@@ -460,13 +488,13 @@ class StoreWriter:
             ) from exc
 
     @staticmethod
-    def _add_rows(frag: _Pending, analysis: Analysis, digest: str, stamp: str,
+    def _add_rows(frag: _Pending, analysis: Analysis, digest: str, found: str, stamp: str,
                   groups: ArticleGroups | None = None) -> None:
         article = analysis.article
         aid = article.article_id
         frag.rows["articles"].append(
             {**msgspec.to_builtins(article), "content_hash": digest, "source_key": source_key(article),
-             "ingested_at": stamp, "dup_group": groups.dup_group if groups else None}
+             "ingested_at": stamp, "dup_group": groups.dup_group if groups else None, "analysis_hash": found}
         )
         for i, mention in enumerate(analysis.actors):
             frag.rows["actors"].append({"article_id": aid, "mention_index": i, **msgspec.to_builtins(mention)})

@@ -460,6 +460,16 @@ class StoryClusterer:
         doc = self._docs.get(article_id)
         return self.resolve(doc.story) if doc else None
 
+    def set_events(self, article_id: str, events: Iterable[str]) -> str | None:
+        """Replace the event ids listed for an added article (its text, and so its story, is
+        unchanged: a re-coded article); return its story id when the list changed, else None."""
+        doc = self._docs.get(article_id)
+        new = list(events)
+        if doc is None or doc.events == new:
+            return None
+        doc.events = new
+        return self.resolve(doc.story)
+
     def assignments(self) -> dict[str, str]:
         """Article id → current story id, for every added article."""
         return {a: self.resolve(d.story) for a, d in self._docs.items()}
