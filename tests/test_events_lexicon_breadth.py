@@ -33,6 +33,7 @@ CASES = [
     ("The Kenyan parliament set up an inquiry into the collapse of the dam.", "ACCUSE"),
     # AID: asylum offered.
     ("Canada offered asylum to the Afghan interpreters.", "AID"),
+    ("Italy sent tents and generators to the flooded towns of Libya.", "AID"),
     # COERCE: cyber attacks, internet shutdowns, martial law.
     ("Iranian hackers launched a cyberattack on Albania's government websites.", "COERCE"),
     ("Ethiopia shut down the internet in the Amhara region.", "COERCE"),
@@ -42,6 +43,8 @@ CASES = [
     ("The opposition in Togo dropped its demand for the president's resignation.", "CONCEDE"),
     ("The government of Malawi met the demands of the striking nurses.", "CONCEDE"),
     ("The Bolivian miners' union suspended its strike after talks with the government.", "CONCEDE"),
+    ("Austria lifted its veto on Bulgaria joining the Schengen area.", "CONCEDE"),
+    ("Hungary withdrew its objection to the new sanctions package.", "CONCEDE"),
     # COOPERATE: joint exercises and ventures.
     ("India and Japan began joint military exercises in the Bay of Bengal.", "COOPERATE"),
     ("Vietnam and South Korea formed a joint venture to build ships.", "COOPERATE"),

@@ -74,3 +74,21 @@ def test_troops_along_a_border_face_the_neighbour(analyze) -> None:
     # A place the knowledge base cannot locate is no shared sea: the deployment stays domestic.
     assert event_triples(analyze, "India deployed troops along the Line of Control.") == {
         triple("IND", "MOBILIZE", "IND")}
+
+
+def test_a_town_after_outskirts_of_is_the_town_whatever_the_tagger_says(analyze) -> None:
+    # spaCy labels "Zaporizhzhia" PERSON here; "the outskirts of" makes it the Ukrainian city.
+    text = "Russian artillery pounded the outskirts of Zaporizhzhia on Sunday."
+    assert ("Zaporizhzhia", "UKR") in {(m.text, m.country) for m in analyze(text).actors}
+    assert triples(analyze, text) == {t("RUS", "ASSAULT", "UKR")}
+
+
+def test_the_one_warned_is_the_direct_object_when_the_threat_hangs_on_of(analyze) -> None:
+    assert triples(analyze, "Russia warned Finland of retaliation if it joins NATO.") == {t("RUS", "THREATEN", "FIN")}
+    # With no one named, the threat is not turned against a made-up side.
+    assert triples(analyze, "Iran warned of retaliation.") == {t("IRN", "THREATEN", "IRN")}
+
+
+def test_the_agent_of_a_participle_on_the_object_is_the_target(analyze) -> None:
+    text = "Georgia denounced the elections organised by Moscow in Abkhazia."
+    assert t("GEO", "ACCUSE", "RUS") in triples(analyze, text)

@@ -620,7 +620,7 @@ class EventCoder:
         # itself or through a preposition of its own ("pulled its forces out of Lebanon").
         for p in trig.match.particles:
             for c in p.children:
-                if c.dep_ == "pobj":
+                if c.dep_ == "pobj" and (obj is None or c.i != obj.i):  # the entry's own object is no recipient
                     # "called for the return of citizens abducted by X": X holds them, X is asked.
                     out += _agents_of(c, state) or state.resolve(c)
                 elif c.dep_ == "prep" and c.lower_ in ("of", "from", "to", "with", "on", "against", "into"):
@@ -653,6 +653,15 @@ class EventCoder:
                         (out if a.actor.country or a.actor.name else unresolved).append(a)
         if out:
             return out
+        if obj is not None and obj.head.i != tok.i and "theme" not in entry.flags:
+            # The entry's object hangs on a preposition ("warned Finland of +retaliation"): the
+            # direct object, when it names another side, is the one warned.
+            own = {a.actor.country for a in actors}
+            for c in tok.children:
+                if c.dep_ == "dobj" and c.i not in used_particles:
+                    out += [a for a in state.resolve(c) if a.actor.country and a.actor.country not in own]
+            if out:
+                return out
         for head in heads:
             for c in head.children:
                 if c.dep_ == "prep" and c.lower_ in entry.preps and c.i not in used_particles:
@@ -1105,7 +1114,7 @@ def _clause_place(anchor: Token, state: _DocState) -> EventActor | None:
     (relative, adverbial, reported) are other events' places and are skipped.
     """
     top = anchor
-    while _aside(top) and top.head is not top:
+    while _aside(top) and top.head.i != top.i:
         top = top.head
     stack = [top]
     while stack:
@@ -1169,11 +1178,14 @@ _FIRING = frozenset({"fire", "launch", "shoot"})
 def _agents_of(head: Token, state: _DocState) -> list[_Actor]:
     """Who did the act a noun names, read from its by-phrase.
 
-    "investigated crimes by X against Y", "condemned attacks by X on Y": the one whose act the object
-    names is the target, not the act's own victim; likewise one level down, "demanded the release
+    "investigated crimes by X against Y", "condemned attacks by X on Y", "the referendums staged by
+    X": the one whose act the object names is the target, not the act's own victim; likewise one level down, "demanded the release
     of its fishermen held by X", "the return of citizens abducted by X": X holds them, X is asked.
     """
     bys = [c for c in head.children if c.dep_ in ("prep", "agent") and c.lower_ == "by"]
+    # "denounced the referendums staged by Moscow", "rejected the sanctions imposed by X".
+    # (An agent child is enough: the tagger sometimes reads the participle as a past tense.)
+    bys += [a for acl in head.children if acl.dep_ == "acl" for a in acl.children if a.dep_ == "agent"]
     # "intercepted a missile fired from Yemen": where a projectile was fired from is who fired it.
     bys += [p for acl in head.children if acl.dep_ == "acl" and acl.lemma_.lower() in _FIRING
             for p in acl.children if p.dep_ == "prep" and p.lower_ == "from"]
@@ -1292,7 +1304,7 @@ def _subject(tok: Token, names_actor: Callable[[Token], bool] | None = None) -> 
             obj = next((c for c in cur.head.children if c.dep_ == "dobj" and c.i < cur.i), None)
             if obj is not None:
                 return obj
-        if (cur.dep_ in ("xcomp", "conj", "advcl", "acomp") or misread_progressive) and cur.head is not cur:
+        if (cur.dep_ in ("xcomp", "conj", "advcl", "acomp") or misread_progressive) and cur.head.i != cur.i:
             # "rebels who attacked": a relative clause's subject is the noun it modifies.
             cur = cur.head
             continue
@@ -1390,7 +1402,7 @@ def _main_clause(tok: Token) -> bool:
     """Whether ``tok`` is the sentence's main verb or a conjunct or complement chained to it."""
     cur = tok
     for _ in range(4):
-        if cur.dep_ == "ROOT" or cur.head is cur:
+        if cur.dep_ == "ROOT" or cur.head.i == cur.i:
             return True
         if cur.dep_ not in ("conj", "xcomp"):
             return False
@@ -1404,7 +1416,7 @@ def _subordinate(tok: Token) -> bool:
     for _ in range(10):
         if cur.dep_ in ("advcl", "relcl", "acl", "pcomp", "pobj"):
             return True
-        if cur.dep_ == "ROOT" or cur.head is cur:
+        if cur.dep_ == "ROOT" or cur.head.i == cur.i:
             return False
         cur = cur.head
     return False
@@ -1434,7 +1446,7 @@ def _background(tok: Token) -> bool:
     participial or purpose clause, or a gerund after a circumstantial preposition."""
     cur = tok
     for _ in range(12):
-        if cur.dep_ == "ROOT" or cur.head is cur:
+        if cur.dep_ == "ROOT" or cur.head.i == cur.i:
             return False
         if cur.pos_ in ("VERB", "AUX") or cur is tok:
             if cur.dep_ in ("advcl", "relcl", "acl") and not _contrast(cur):
@@ -1502,7 +1514,7 @@ def _in_conditional(tok: Token) -> bool:
     for _ in range(4):
         if any(c.dep_ == "mark" and c.lower_ in _HYPOTHETICAL_MARKS for c in cur.children):
             return True
-        if cur.dep_ in ("xcomp", "conj", "ccomp", "dobj", "pobj", "prep") and cur.head is not cur:
+        if cur.dep_ in ("xcomp", "conj", "ccomp", "dobj", "pobj", "prep") and cur.head.i != cur.i:
             cur = cur.head
             continue
         break

@@ -206,7 +206,7 @@ def _subject_is(token: Token, lemmas: frozenset[str]) -> bool:
     A verb without a subject of its own takes its controller's ("teachers decided to strike").
     """
     while token.dep_ in ("xcomp", "conj") and not any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
-        if token.head is token:
+        if token.head.i == token.i:
             break
         token = token.head
     for child in token.children:
@@ -224,7 +224,7 @@ def _doer_is(noun: Token, lemmas: frozenset[str]) -> bool:
     """
     tok = noun
     for _ in range(4):
-        if tok.dep_ not in ("dobj", "pobj", "prep", "attr", "conj") or tok.head is tok:
+        if tok.dep_ not in ("dobj", "pobj", "prep", "attr", "conj") or tok.head.i == tok.i:
             return False
         tok = tok.head
         if tok.pos_ in ("VERB", "AUX"):

@@ -67,6 +67,14 @@ VISIT_LEMMAS = frozenset({"visit", "arrive", "reach", "leave", "fly", "travel", 
 # a town spaCy labels PERSON right after one is still the town.
 SIEGE_LEMMAS = frozenset({"shell", "bomb", "bombard", "pound", "capture", "besiege", "encircle", "invade",
                           "occupy", "storm", "overrun", "evacuate", "liberate", "recapture"})
+# Nouns whose of-object is a place ("the outskirts of Zaporizhzhia", "north of Kherson", "the mayor of
+# Kharkiv"): a known town after "<one of these> of" is the town even when spaCy says PERSON.
+PLACE_PART_NOUNS = frozenset({
+    "outskirts", "suburbs", "suburb", "centre", "center", "streets", "city", "town", "village", "port",
+    "region", "province", "district", "edge", "heart", "north", "south", "east", "west", "northeast",
+    "northwest", "southeast", "southwest", "mayor", "governor", "residents", "people", "citizens",
+    "outskirt", "environs", "vicinity", "neighbourhood", "neighborhood",
+})
 PRONOUNS = frozenset({"he", "she", "him", "his", "her", "hers"})
 DETERMINERS = frozenset({"the", "a", "an"})
 SPACED_DASHES = frozenset({"-", "–", "—", "--"})
@@ -333,6 +341,8 @@ class _Recogniser:
                     self.lowers[c.start - 1] in STRONG_LOCATIVE
                     or self.doc[c.start - 1].lemma_ in VISIT_LEMMAS
                     or self.doc[c.start - 1].lemma_ in SIEGE_LEMMAS
+                    or (c.start > 1 and self.lowers[c.start - 1] == "of"
+                        and self.lowers[c.start - 2] in PLACE_PART_NOUNS)
                 )
                 or (label != "PERSON" and self.after_locative(c.start))
                 or self.coordinated_with_place(c)

@@ -463,7 +463,7 @@ def _according_to(token: Token) -> Cue | None:
         return None
     source = next((c for c in to.children if c.dep_ == "pobj"), None)
     doc = token.doc
-    head = token.head if token.head is not token else token.sent.root
+    head = token.head if token.head.i != token.i else token.sent.root
     if head.i == token.i or head.i == to.i:
         head = token.sent.root  # rare (the parser made "according" a root): cost accepted
     lo, hi = head.left_edge.i, head.right_edge.i + 1
