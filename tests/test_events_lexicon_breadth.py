@@ -78,7 +78,15 @@ CASES = [
     ("Israeli commandos raided a Hezbollah base in Lebanon.", "ASSAULT"),
     # RETREAT: a ceasefire spelled with a hyphen.
     ("Libya declared a cease-fire with the rebels on Monday.", "RETREAT"),
-    # MOBILIZE: forces on alert, weapons tested.
+    # MOBILIZE: forces on alert, weapons tested, alert levels raised.
+    ("South Korea's navy raised its alert level after the missile launch.", "MOBILIZE"),
+    # REQUEST: told or instructed to do something (not "told reporters").
+    ("Ankara told Baghdad to rein in the militants near the border.", "REQUEST"),
+    # PROTEST: supporters clashing with police; COERCE: a coast guard blocking a ship.
+    ("Opposition supporters clashed with riot police in Dhaka.", "PROTEST"),
+    ("Chinese coast guard ships blocked a Vietnamese fishing boat near the Paracels.", "COERCE"),
+    # SANCTION: border crossings shut.
+    ("Finland closed all its border crossings with Russia.", "SANCTION"),
     ("Pakistani forces were on high alert along the border with India.", "MOBILIZE"),
     ("Japan put its forces on alert after the missile launch.", "MOBILIZE"),
     ("Pakistan test-fired a nuclear-capable missile.", "MOBILIZE"),

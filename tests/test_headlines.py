@@ -202,3 +202,16 @@ def test_verbless_rescue_leaves_nominal_events_and_bylines_alone(pipeline: Pipel
 def test_a_word_of_a_known_name_is_no_verb(analyze) -> None:
     # "Force" of "Air Force" tagged as a verb must not code coercion by Kenya.
     assert not [e for e in analyze("Kenya Air Force Bombs Training Camp, No Survivors").events if e.category == "COERCE"]
+
+
+def test_a_body_sentence_read_as_one_noun_phrase_gets_its_verb_back(pipeline: Pipeline, plain: Pipeline,
+                                                                    analyze) -> None:
+    # The small model reads "documented" as an adjective of "abuses": no verb, no event.
+    text = "Amnesty International documented abuses by Eritrean troops in Tigray."
+    assert not plain.analyze(Article(article_id="off", text=text)).events
+    coded = {(e.category, tuple(a.country for a in e.actor), tuple(r.country for r in e.recipient))
+             for e in analyze(text).events}
+    assert ("ACCUSE", ("AMN",), ("ERI",)) in coded
+    # A sentence with a verb of its own is never re-parsed for one.
+    doc, _ = next(pipeline.parse_many([("Human Rights Watch said soldiers executed villagers.", None)]))
+    assert pipeline.headlines is not None and pipeline.headlines.verb_plan(doc) == []

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 DEFAULT_PREPS = ("with", "to", "against", "on", "at", "for", "from", "into")
 # Nouns that carry an event named by their compound ("mediation effort", "peace process").
-CARRIER_NOUNS = frozenset({"effort", "process", "mission", "campaign", "operation", "initiative", "bid", "drive"})
+CARRIER_NOUNS = frozenset({"effort", "process", "mission", "campaign", "operation", "initiative", "bid", "drive",
+                           "level", "status", "posture"})
 
 # Dependency labels under which a particle or preposition of a phrasal verb hangs ("test" in "test-fired": npadvmod).
 _PARTICLE_DEPS = frozenset({"prt", "prep", "advmod", "agent", "dative", "npadvmod"})
@@ -97,6 +98,8 @@ class Lexicon:
             if "intrans" in entry.flags and has_object:
                 continue
             if "noclause" in entry.flags and any(c.dep_ in ("xcomp", "ccomp") for c in token.children):
+                continue
+            if "toclause" in entry.flags and not (has_object and _to_clause(token)):
                 continue
             if entry.subjects and not _subject_is(token, entry.subjects):
                 continue
@@ -249,6 +252,12 @@ AMOUNT_NOUNS = frozenset({"million", "billion", "trillion", "dollar", "euro", "p
 PACT_NOUNS = frozenset({"agreement", "deal", "accord", "pact", "treaty", "arrangement", "terms"})
 
 
+def _to_clause(token: Token) -> bool:
+    """Whether ``token`` takes a to-infinitive ("told Manila to stop", not "told reporters that")."""
+    return any(c.dep_ in ("xcomp", "ccomp") and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+               for c in token.children)
+
+
 def _find_object(token: Token, lemmas: frozenset[str]) -> Token | None:
     for child in token.children:
         if child.dep_ in _OBJECT_DEPS and not lemmas.isdisjoint(_forms(child)):
@@ -265,10 +274,10 @@ def _find_object(token: Token, lemmas: frozenset[str]) -> Token | None:
                     for pobj in grand.children:
                         if pobj.lemma_.lower() in lemmas:
                             return pobj
-        # "ended mediation efforts": the event is the compound of a carrier noun.
+        # "ended mediation efforts", "raised its alert level": the event is the modifier of a carrier noun.
         if child.dep_ in ("dobj", "nsubjpass") and child.lemma_.lower() in CARRIER_NOUNS:
             for grand in child.children:
-                if grand.dep_ == "compound" and grand.lemma_.lower() in lemmas:
+                if grand.dep_ in ("compound", "amod") and grand.lemma_.lower() in lemmas:
                     return child
         # "carried out an attack": the object may hang on the particle's verb through a prep.
         if child.dep_ == "prt":

@@ -50,6 +50,8 @@ _MAX_LINE_TOKENS = 40
 _HYPHENS = frozenset({"-", "‐", "–"})
 # Headlines without a verb are re-parsed only when this short (a longer verbless line is a list).
 _MAX_HEADLINE_TOKENS = 20
+# Longer sentences without a verb are lists, captions or tables, not misread clauses.
+_MAX_VERBLESS_SENTENCE = 40
 # Words inside these entities are names, never a verb to rescue.
 _NAME_ENTS = frozenset({"PERSON", "GPE", "LOC", "NORP", "FAC"})
 # Dependency labels of a word that modifies a noun rather than heading a clause.
@@ -300,7 +302,11 @@ class HeadlineTruecaser:
         lexicon = self._lexicon()
         plans: list[tuple[int, int, Doc, int, str]] = []
         last_end = 0
-        for s, e in self.short_lines(doc):
+        # Body sentences can come out verbless too ("Amnesty International documented abuses by
+        # X" read as one noun phrase, "documented" an adjective); they get the same repair.
+        sentences = [(sent.start, sent.end) for sent in doc.sents
+                     if 4 <= len(sent) <= _MAX_VERBLESS_SENTENCE and sent[-1].text == "."]
+        for s, e in sorted(set(self.short_lines(doc)) | set(sentences)):
             if not any(doc[k].tag_ for k in range(s, e)):
                 continue
             lo, hi = doc[s].sent.start, doc[e - 1].sent.end
