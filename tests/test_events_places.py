@@ -92,3 +92,16 @@ def test_the_one_warned_is_the_direct_object_when_the_threat_hangs_on_of(analyze
 def test_the_agent_of_a_participle_on_the_object_is_the_target(analyze) -> None:
     text = "Georgia denounced the elections organised by Moscow in Abkhazia."
     assert t("GEO", "ACCUSE", "RUS") in triples(analyze, text)
+
+
+def test_a_speaker_who_says_it_acted_abroad_is_the_actor_not_the_place(analyze) -> None:
+    # "it" is the speaker of the reported clause; the place named is where it acted.
+    assert triples(analyze, "Iran said it had struck militant bases in Iraq.") == {t("IRN", "ASSAULT", "IRQ")}
+    assert triples(analyze, "Turkey said it had deployed troops in Syria.") == {t("TUR", "MOBILIZE", "SYR")}
+    assert triples(analyze, "Israel said a rocket was fired at it from Gaza.") == {t("PSE", "ASSAULT", "ISR")}
+
+
+def test_a_country_in_a_phrase_after_in_is_no_place_when_it_hangs_on_another_preposition(analyze) -> None:
+    # Israel is whom the deployment supports, not where it happens: "it" stays the Pentagon.
+    text = "The Pentagon said it had sent two aircraft carriers to the Mediterranean in a show of support for Israel."
+    assert {(a, c) for a, c, _ in triples(analyze, text)} == {(frozenset({"USA"}), "MOBILIZE")}

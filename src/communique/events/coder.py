@@ -29,7 +29,7 @@ Internal module; the public entry point is ``communique.events.code_events``. Fo
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -528,8 +528,13 @@ class EventCoder:
         # Unnamed groups ("authorities", "forces") take their country from the place.
         # So do unnamed targets ("attacked a village in X"), except the topic of a symmetric event
         # ("discussed cooperation in Moscow").
+        # An open pronoun of a reported clause is its speaker ("Iran said it struck bases in Iraq"),
+        # filled in by the caller, never the place.
+        spoken = state.speaker_at(trig.token.idx) is not None
         for side in (actors, recipients):
             for a in side:
+                if spoken and a.actor.text.lower() in _SPEAKER_PRONOUNS:
+                    continue
                 if (a.group or "sym" not in entry.flags) and a.actor.country is None and place_actor is not None:
                     a.actor = EventActor(text=a.actor.text, name=a.actor.name, country=place_actor.country,
                                          sector=a.actor.sector, start=a.actor.start, end=a.actor.end)
@@ -667,7 +672,9 @@ class EventCoder:
                 if c.dep_ == "prep" and c.lower_ in entry.preps and c.i not in used_particles:
                     for pobj in c.children:
                         if pobj.dep_ == "pobj":
-                            out += [a for a in state.resolve(pobj) if a.actor.country or a.actor.name]
+                            # An open pronoun may be the speaker ("said a rocket was fired at it").
+                            out += [a for a in state.resolve(pobj) if a.actor.country or a.actor.name
+                                    or a.actor.text.lower() in _SPEAKER_PRONOUNS]
         if "theme" in entry.flags and not out:
             for c in tok.children:
                 if c.dep_ == "dobj":
@@ -779,7 +786,7 @@ class EventCoder:
                         m = state.mention_of(pobj)
                         if m is None or not m.country:
                             # "in Odesa, Ukraine", "in the capital of X": look further into the phrase.
-                            inner = next((state.mention_of(g) for g in pobj.subtree
+                            inner = next((state.mention_of(g) for g in _place_phrase(pobj)
                                           if (mg := state.mention_of(g)) is not None and mg.country
                                           and mg.kind in _PLACE_KINDS), None)
                             if inner is not None:
@@ -1104,6 +1111,25 @@ _PLACE_PREPS = frozenset({"in", "at", "on", "over", "near", "inside", "across", 
 _WHERE_PREPS = _PLACE_PREPS - {"on"}
 # Phrases that may name a party or the place of an event (not its circumstances: "amid", "after").
 _SCOPE_PREPS = _ARGUMENT_PREPS | _PLACE_PREPS | {"between", "about", "regarding", "concerning"}
+
+
+_CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis"})
+
+
+def _place_phrase(head: Token) -> Iterator[Token]:
+    """The words of a place phrase, in order: "Odesa, Ukraine", "the capital of X", "the eastern
+    city of X"; not its other prepositional phrases ("in a show of support for Israel": Israel
+    is no place of the event) or clauses."""
+    out = [head]
+    stack = [head]
+    while stack:
+        t = stack.pop()
+        for c in t.children:
+            if (c.dep_ == "prep" and c.lower_ != "of") or c.dep_ in _CLAUSE_DEPS:
+                continue
+            out.append(c)
+            stack.append(c)
+    return iter(sorted(out, key=lambda t: t.i))
 
 
 def _clause_place(anchor: Token, state: _DocState) -> EventActor | None:
