@@ -105,3 +105,18 @@ def test_a_country_in_a_phrase_after_in_is_no_place_when_it_hangs_on_another_pre
     # Israel is whom the deployment supports, not where it happens: "it" stays the Pentagon.
     text = "The Pentagon said it had sent two aircraft carriers to the Mediterranean in a show of support for Israel."
     assert {(a, c) for a, c, _ in triples(analyze, text)} == {(frozenset({"USA"}), "MOBILIZE")}
+
+
+def test_criticism_drawn_from_another_country_is_its_accusation(analyze) -> None:
+    assert t("JOR", "ACCUSE", "ISR") in triples(analyze, "The Israeli raid drew sharp criticism from Jordan.")
+    assert triples(analyze, "Hungary faced criticism from Germany over its asylum law.") == {
+        t("DEU", "ACCUSE", "HUN")}
+    # No one named after "from": no accusation is made up.
+    assert not triples(analyze, "The new law drew criticism.")
+
+
+def test_the_owner_of_a_seized_ship_is_the_target(analyze) -> None:
+    assert triples(analyze, "Iran seized an oil tanker belonging to a Greek shipping firm.") == {
+        t("IRN", "COERCE", "GRC")}
+    assert triples(analyze, "The Houthis seized a cargo ship linked to a Japanese company.") == {
+        t("YEM", "COERCE", "JPN")}

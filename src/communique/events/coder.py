@@ -515,6 +515,10 @@ class EventCoder:
                 poss = next((c for c in trig.match.obj.children if c.dep_ == "poss"), None)
                 if poss is not None:
                     actors = state.resolve(poss)
+            if "inverse" in entry.flags:
+                # "The ban drew condemnation from Moscow": the reaction comes from the one named
+                # after "from"; whoever the subject belongs to is its target.
+                actors, recipients = recipients, actors
         had_recipient_slot = bool(recipients)
         place, place_actor = self._place(trig, state)
         # A place that is nobody's home ground ("seized a tanker in the Gulf of Oman"): an unnamed
@@ -1201,6 +1205,9 @@ def _claimed_by(noun: Token) -> Token | None:
 _FIRING = frozenset({"fire", "launch", "shoot"})
 
 
+_OWNED = frozenset({"belong", "link", "tie", "connect", "affiliate"})
+
+
 def _agents_of(head: Token, state: _DocState) -> list[_Actor]:
     """Who did the act a noun names, read from its by-phrase.
 
@@ -1212,6 +1219,9 @@ def _agents_of(head: Token, state: _DocState) -> list[_Actor]:
     # "denounced the referendums staged by Moscow", "rejected the sanctions imposed by X".
     # (An agent child is enough: the tagger sometimes reads the participle as a past tense.)
     bys += [a for acl in head.children if acl.dep_ == "acl" for a in acl.children if a.dep_ == "agent"]
+    # "seized a tanker belonging to Greece", "a ship linked to an Israeli businessman": the owner.
+    bys += [p for acl in head.children if acl.dep_ == "acl" and acl.lemma_.lower() in _OWNED
+            for p in acl.children if p.dep_ == "prep" and p.lower_ == "to"]
     # "intercepted a missile fired from Yemen": where a projectile was fired from is who fired it.
     bys += [p for acl in head.children if acl.dep_ == "acl" and acl.lemma_.lower() in _FIRING
             for p in acl.children if p.dep_ == "prep" and p.lower_ == "from"]
