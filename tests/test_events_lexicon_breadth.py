@@ -67,6 +67,10 @@ CASES = [
     ("The union struck a deal with the government of Peru on Monday.", "AGREE"),
     # Accusations traded, not goods.
     ("Armenia and Azerbaijan traded accusations over the border shooting.", "ACCUSE"),
+    # SANCTION: cooperation ended.
+    ("Niger ended its security partnership with the United States.", "SANCTION"),
+    # COERCE: computer systems broken into.
+    ("Chinese hackers breached the servers of the Dutch defence ministry.", "COERCE"),
     # SANCTION: leaving talks, sanctions slapped on.
     ("Iran pulled out of the talks with the European Union.", "SANCTION"),
     ("The United States slapped sanctions on Venezuelan oil officials.", "SANCTION"),
@@ -256,3 +260,9 @@ def test_ngec_eval_scores_document_categories(pipeline) -> None:
     for key in ("doc_category_accuracy", "doc_label_any", "doc_no_event"):
         assert 0.0 <= report.scores[key] <= 1.0
     assert "confusion" in report.text
+
+
+def test_condolences_offered_are_no_offer_of_anything(analyze) -> None:
+    # A statement of sympathy is no intent to act (PLOVER codes no event for it).
+    events = analyze("Brazil's president offered condolences to Turkey after the earthquake.", published=PUBLISHED).events
+    assert not [e for e in events if e.category == "AGREE"]
