@@ -170,6 +170,13 @@ def test_an_air_strike_stays_an_assault(analyze) -> None:
     assert event.category == "ASSAULT"
 
 
+def test_a_strike_by_a_group_of_workers_is_a_labour_strike(analyze) -> None:
+    # The doer is what the group is made of, not the word "group" or "thousands".
+    for text in ("A group of hospital workers held a strike in Lagos on Monday.",
+                 "Hundreds of Chilean dock workers staged a strike at the port of Valparaiso."):
+        assert primary(analyze, text).category == "PROTEST", text
+
+
 def test_a_strike_called_off_stays_a_concession(analyze) -> None:
     # The verb that changes the event keeps its code when the object is a kind of strike.
     event = primary(analyze, "The miners' union in Chile called off its general strike.")

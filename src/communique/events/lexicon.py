@@ -214,9 +214,27 @@ def _subject_is(token: Token, lemmas: frozenset[str]) -> bool:
         token = token.head
     for child in token.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
-            words = [child] + [c for c in child.children if c.dep_ in ("compound", "amod")]
-            return any(w.lemma_.lower() in lemmas for w in words)
+            return any(w.lemma_.lower() in lemmas for w in _subject_words(child))
     return False
+
+
+# Subjects that name a number or body of people by what they are made of ("thousands of
+# teachers", "a group of union members", "the nurses' union").
+_COLLECTIVE = frozenset({"group", "hundred", "thousand", "dozen", "ten", "member", "number", "crowd", "majority",
+                         "some", "many", "most", "all", "score", "union", "association", "federation", "body"})
+
+
+def _subject_words(head: Token) -> list[Token]:
+    """The words of a subject that say who it is: its head and modifiers, and for a collective
+    head its of-object (with modifiers), possessor and appositions."""
+    words = [head] + [c for c in head.children if c.dep_ in ("compound", "amod")]
+    if head.lemma_.lower() in _COLLECTIVE:
+        inner = [g for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                 if g.dep_ == "pobj"]
+        inner += [c for c in head.children if c.dep_ in ("poss", "appos")]
+        for g in inner:
+            words += [g] + [c for c in g.children if c.dep_ in ("compound", "amod")]
+    return words
 
 
 def _doer_is(noun: Token, lemmas: frozenset[str]) -> bool:
