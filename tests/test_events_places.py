@@ -120,3 +120,10 @@ def test_the_owner_of_a_seized_ship_is_the_target(analyze) -> None:
         t("IRN", "COERCE", "GRC")}
     assert triples(analyze, "The Houthis seized a cargo ship linked to a Japanese company.") == {
         t("YEM", "COERCE", "JPN")}
+
+
+def test_two_countries_promising_together_with_no_one_else_named_promise_each_other(analyze) -> None:
+    assert triples(analyze, "Armenia and Georgia pledged to reopen their rail link.") == {t("ARM", "AGREE", "GEO")}
+    # A named third party stays the recipient.
+    assert triples(analyze, "Armenia and Georgia pledged to reopen their rail link to Iran.") == {
+        (frozenset({"ARM", "GEO"}), "AGREE", frozenset({"IRN"}))}

@@ -399,6 +399,15 @@ class EventCoder:
             # A condition ("unless the Kremlin closed its base") is not what the sentence reports.
             confidence -= 0.1
 
+        countries = {a.actor.country for a in actors}
+        if ("sym" not in entry.flags and category in _MUTUAL and len(actors) > 1 and len(countries) == len(actors)
+                and {r.actor.country for r in recipients} <= countries):
+            # "Greece and Turkey pledged to keep channels open": two countries promising,
+            # consulting or cooperating with no one else named (a recipient that is one of them was
+            # read off the place or the home default) do so with each other.
+            recipients = actors[1:]
+            actors = actors[:1]
+
         final = self.ontology.code(cameo)
         words = [t.lower_ for t in _clause_tokens(clause, sent)]
         when, stated = resolve_date(words, published, future="future" in aux)
@@ -1205,6 +1214,8 @@ def _claimed_by(noun: Token) -> Token | None:
 _FIRING = frozenset({"fire", "launch", "shoot"})
 
 
+# Categories in which two coordinated actors with no one else named act towards each other.
+_MUTUAL = frozenset({"AGREE", "CONSULT", "COOPERATE"})
 _OWNED = frozenset({"belong", "link", "tie", "connect", "affiliate"})
 
 
