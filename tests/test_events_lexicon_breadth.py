@@ -69,6 +69,10 @@ CASES = [
     ("Armenia and Azerbaijan traded accusations over the border shooting.", "ACCUSE"),
     # SANCTION: cooperation ended.
     ("Niger ended its security partnership with the United States.", "SANCTION"),
+    # PROTEST: violence by protesters is a violent protest, not an armed assault.
+    ("Protesters hurled stones at riot police in Belgrade.", "PROTEST"),
+    ("An angry crowd stormed the Swedish embassy in Baghdad.", "PROTEST"),
+    ("Rioters torched police cars in Dakar.", "PROTEST"),
     # COERCE: computer systems broken into.
     ("Chinese hackers breached the servers of the Dutch defence ministry.", "COERCE"),
     # SANCTION: leaving talks, sanctions slapped on.
