@@ -31,6 +31,10 @@ CASES = [
     ("Ecuador levelled fresh accusations against Colombia over the border raid.", "ACCUSE"),
     ("Japan expressed deep concern over North Korea's latest missile launch.", "ACCUSE"),
     ("The Kenyan parliament set up an inquiry into the collapse of the dam.", "ACCUSE"),
+    # ACCUSE: held responsible, the finger pointed, aim taken.
+    ("Baghdad held Ankara responsible for the drone strike on the airport.", "ACCUSE"),
+    ("Serbia pointed the finger at Kosovo for the unrest in the north.", "ACCUSE"),
+    ("The Egyptian foreign minister took aim at Ethiopia over the dam.", "ACCUSE"),
     # AID: asylum offered.
     ("Canada offered asylum to the Afghan interpreters.", "AID"),
     ("Italy sent tents and generators to the flooded towns of Libya.", "AID"),

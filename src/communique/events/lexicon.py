@@ -22,8 +22,9 @@ DEFAULT_PREPS = ("with", "to", "against", "on", "at", "for", "from", "into")
 CARRIER_NOUNS = frozenset({"effort", "process", "mission", "campaign", "operation", "initiative", "bid", "drive",
                            "level", "status", "posture"})
 
-# Dependency labels under which a particle or preposition of a phrasal verb hangs ("test" in "test-fired": npadvmod).
-_PARTICLE_DEPS = frozenset({"prt", "prep", "advmod", "agent", "dative", "npadvmod"})
+# Dependency labels under which a particle or preposition of a phrasal verb hangs ("test" in "test-fired": npadvmod;
+# "responsible" in "held X responsible": oprd).
+_PARTICLE_DEPS = frozenset({"prt", "prep", "advmod", "agent", "dative", "npadvmod", "oprd"})
 # Dependency labels of a light verb's object (passives: "sanctions were imposed").
 _OBJECT_DEPS = frozenset({"dobj", "nsubjpass", "attr", "oprd", "pobj", "npadvmod", "compound"})
 
