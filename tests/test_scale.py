@@ -64,6 +64,28 @@ def test_in_process_executor_matches_pipeline(tmp_path: Path, expected: dict[str
         assert store_rows(tmp_path / "store", analyzer) == expected
 
 
+def test_workers_encode_the_leads_so_the_writing_process_does_not(
+    tmp_path: Path, expected: dict[str, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from communique.stories.cluster import StoryClusterer
+
+    written: list[int] = []
+    encode = StoryClusterer.embed
+
+    def spy(self: StoryClusterer, articles: Any) -> Any:
+        written.append(len(articles))
+        return encode(self, articles)
+
+    if not StoryClusterer().embedding_weight:
+        pytest.skip("no sentence encoder installed: stories use TF-IDF alone")
+    monkeypatch.setattr(StoryClusterer, "embed", spy)
+    with ParallelAnalyzer(make_executor("local"), shard_size=3) as analyzer:
+        # The same store (stories, duplicate groups and merged events included) as without workers.
+        assert store_rows(tmp_path / "store", analyzer) == expected
+        assert len(analyzer.embeddings) == 3  # the last batch: articles 5 to 7 of the fixture
+    assert sum(written) == 0  # every lead came from the workers
+
+
 def test_process_pool_builds_the_same_store(tmp_path: Path, expected: dict[str, list[str]]) -> None:
     with ParallelAnalyzer(ProcessExecutor(workers=2), shard_size=2) as analyzer:
         assert store_rows(tmp_path / "store", analyzer) == expected

@@ -13,7 +13,7 @@ from itertools import islice
 from communique.config import Settings
 from communique.records import Analysis, Article
 from communique.scale.executors import Executor, LocalExecutor
-from communique.scale.worker import decode_outcomes, encode_articles, settings_data
+from communique.scale.worker import LEAD_ENCODER, decode_outcomes, encode_articles, settings_data
 
 DEFAULT_SHARD = 16
 
@@ -44,6 +44,9 @@ class ParallelAnalyzer:
         # Outcomes of the last analyze_many call, by article id (with its text, to be sure it is
         # the same article).
         self._last: dict[str, tuple[str, Analysis | str]] = {}
+        # Lead embeddings the workers computed in the last ``analyze_many`` call, by article id
+        # (only when ``embed_leads`` named an encoder).
+        self.embeddings: dict[str, list[float]] = {}
 
     def _shards(self, articles: Iterable[Article], order: list[Article]) -> Iterator[bytes]:
         it = iter(articles)
@@ -51,9 +54,17 @@ class ParallelAnalyzer:
             order.extend(shard)
             yield encode_articles(shard)
 
+    def embed_leads(self, encoder: str | None) -> None:
+        """Have the workers also compute lead embeddings with ``encoder`` (the store's story
+        encoder; None: don't), so the writing process does not encode every lead itself."""
+        self._settings = {k: v for k, v in self._settings.items() if k != LEAD_ENCODER}
+        if encoder:
+            self._settings[LEAD_ENCODER] = encoder
+
     def analyze_many(self, articles: Iterable[Article]) -> Iterator[Analysis]:
         """Analyses in input order (shards run in parallel on the executor)."""
         self._last = {}
+        self.embeddings = {}
         order: list[Article] = []
         failed: list[str] = []
         done = 0
@@ -64,6 +75,8 @@ class ParallelAnalyzer:
                 result: Analysis | str = outcome.analysis if outcome.analysis is not None else (
                     outcome.error or "no analysis returned")
                 self._last[article.article_id] = (article.text, result)
+                if outcome.embedding is not None:
+                    self.embeddings[article.article_id] = outcome.embedding
                 if isinstance(result, str):
                     failed.append(f"{article.article_id}: {result}")
                 elif not failed:

@@ -22,10 +22,18 @@ from communique.records import Analysis, Article
 
 
 class Outcome(msgspec.Struct, kw_only=True):
-    """One article's result from a worker: its analysis, or why it failed."""
+    """One article's result from a worker: its analysis, or why it failed, and the lead embedding
+    the store's story clusterer asked for (see ``LEAD_ENCODER``)."""
 
     analysis: Analysis | None = None
     error: str | None = None
+    embedding: list[float] | None = None
+
+
+# Settings key (not a Settings field) naming the sentence encoder whose lead embeddings the
+# workers compute alongside the analysis, so the writing process does not encode them one
+# process for the whole cluster.
+LEAD_ENCODER = "_lead_encoder"
 
 
 _ARTICLES = msgspec.msgpack.Decoder(list[Article])
@@ -43,6 +51,7 @@ def settings_data(settings: Settings) -> dict[str, Any]:
 
 def worker_pipeline(settings: dict[str, Any]) -> Pipeline:
     """This process's Pipeline for ``settings``, loaded (spaCy model included) on first use only."""
+    settings = {k: v for k, v in settings.items() if k != LEAD_ENCODER}
     key = json.dumps(settings, sort_keys=True, default=str)
     with _LOCK:
         pipeline = _PIPELINES.get(key)
@@ -93,4 +102,23 @@ def analyze_shard(settings: dict[str, Any], shard: bytes) -> bytes:
                 done.append(Outcome(analysis=pipeline.analyze(article)))
             except Exception as exc:  # noqa: BLE001
                 done.append(Outcome(error=f"{type(exc).__name__}: {exc}"))
+    encoder = settings.get(LEAD_ENCODER)
+    if encoder:
+        _embed_leads(encoder, articles, done)
     return _ENCODER.encode(done)
+
+
+def _embed_leads(name: str, articles: list[Article], done: list[Outcome]) -> None:
+    """Attach the lead embedding of each analysed article (one batch). An encoder that fails to
+    load or run leaves them out: the writing process then encodes those leads itself."""
+    from communique.stories.embed import lead_text, load_encoder
+
+    ok = [(a, o) for a, o in zip(articles, done, strict=True) if o.analysis is not None]
+    if not ok:
+        return
+    try:
+        vectors = load_encoder(name).encode([lead_text(a) for a, _ in ok])
+    except Exception:  # noqa: BLE001 - an optimisation only; the writer has the same encoder
+        return
+    for (_, outcome), vector in zip(ok, vectors, strict=True):
+        outcome.embedding = list(vector)

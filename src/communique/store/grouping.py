@@ -286,6 +286,10 @@ class StoreGrouper:
                 )
                 self.replayed += 1
 
+    def lead_encoder(self) -> str | None:
+        """The sentence encoder of the store's stories (None: stories use TF-IDF alone)."""
+        return self.clusterer.embedding_model if self.clusterer.embedding_weight else None
+
     def _embeddings(self, articles: list[Article]) -> list[list[float] | None]:
         """The batch's lead embeddings in one call (the encoder is faster on a batch), or Nones."""
         found = self.clusterer.embed(articles)
@@ -293,17 +297,24 @@ class StoreGrouper:
 
     # -- grouping a batch --------------------------------------------------------------------------
 
-    def group(self, analyses: Iterable[Analysis]) -> tuple[dict[str, ArticleGroups], list[dict[str, Any]]]:
+    def group(
+        self, analyses: Iterable[Analysis], embeddings: Mapping[str, list[float]] | None = None
+    ) -> tuple[dict[str, ArticleGroups], list[dict[str, Any]]]:
         """Group the analyses of one batch (articles new or changed); return per-article groups and
-        the rows of the story versions the batch touched (without ``seq``)."""
+        the rows of the story versions the batch touched (without ``seq``). ``embeddings`` are lead
+        embeddings already computed (by the workers, with ``lead_encoder()``), by article id."""
         done = sorted(analyses, key=lambda a: order_key(a.article))
         self._batch_ids = {a.article.article_id for a in done}
         before = self.clusterer.assignments()
         out: dict[str, ArticleGroups] = {}
         # An article already in a story (re-coded, or stored again) keeps its story; only new ones
         # are embedded, which is most of the cost of grouping.
+        given = embeddings if embeddings is not None and self.lead_encoder() else {}
         fresh = [a.article for a in done if a.article.article_id not in before]
-        embeddings = dict(zip((a.article_id for a in fresh), self._embeddings(fresh), strict=True))
+        todo = [a for a in fresh if a.article_id not in given]
+        leads: dict[str, list[float] | None] = {a.article_id: given[a.article_id] for a in fresh
+                                                if a.article_id in given}
+        leads.update(zip((a.article_id for a in todo), self._embeddings(todo), strict=True))
         relisted: set[str] = set()  # stories whose event lists changed without a member moving
         for analysis in done:
             article = analysis.article
@@ -311,7 +322,7 @@ class StoreGrouper:
             dup_group = self.dedup.add(article)
             countries = [m.country for m in analysis.actors if m.country]
             event_ids = [e.event_id for e in analysis.events]
-            story = self.clusterer.add(article, countries, event_ids, embedding=embeddings.get(aid))
+            story = self.clusterer.add(article, countries, event_ids, embedding=leads.get(aid))
             if aid in before and (changed := self.clusterer.set_events(aid, event_ids)):
                 relisted.add(changed)
             self._forget(aid)  # a changed article: its old events are replaced

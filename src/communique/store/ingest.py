@@ -154,6 +154,9 @@ def ingest_items(
     writer: StoreWriter
     with store.writer(story_embedding_model=story_embedding_model) as writer:
         summary.orphans_removed = writer.removed_orphans
+        if hasattr(pipeline, "embed_leads"):
+            # Workers that analyse can encode the leads too: the store's encoder, if it has one.
+            pipeline.embed_leads(writer.grouper().lead_encoder())
         for batch in _batches(items, max(1, batch_size)):
             counter = CoverageCounter(ingest_day())
             rejects: list[Reject] = []
@@ -203,7 +206,8 @@ def ingest_items(
                     counter.stored(article, article_date(article))
                 if progress:
                     progress(summary)
-            result = writer.commit(analyses, rejects, counter.rows(), run=run)
+            result = writer.commit(analyses, rejects, counter.rows(), run=run,
+                                   embeddings=getattr(pipeline, "embeddings", None))
             summary.new += result.new
             summary.replaced += result.replaced
             summary.batches += 1

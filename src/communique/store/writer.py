@@ -27,7 +27,7 @@ import os
 import secrets
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -274,8 +274,13 @@ class StoreWriter:
         *,
         run: str | None = None,
         now: datetime | None = None,
+        embeddings: Mapping[str, list[float]] | None = None,
     ) -> CommitResult:
-        """Store analyses (upserting by article id) and rejects as one atomic commit."""
+        """Store analyses (upserting by article id) and rejects as one atomic commit.
+
+        ``embeddings``: lead embeddings of the articles already computed elsewhere (the workers of
+        a ``ParallelAnalyzer``), by article id; the story clusterer encodes the others itself.
+        """
         if self.broken:
             raise StoreError(f"{self.root}: an earlier commit of this run failed ({self.broken}); run again")
         now = now or _utc_now()
@@ -319,7 +324,7 @@ class StoreWriter:
         groups: dict[str, ArticleGroups] = {}
         if to_write:
             try:
-                groups, stories = self.grouper().group(a for a, _, _ in to_write)
+                groups, stories = self.grouper().group((a for a, _, _ in to_write), embeddings)
             except BaseException:
                 self._grouper = None  # half-grouped: reload from the ledger next time
                 raise
