@@ -79,11 +79,20 @@ def test_workers_encode_the_leads_so_the_writing_process_does_not(
     if not StoryClusterer().embedding_weight:
         pytest.skip("no sentence encoder installed: stories use TF-IDF alone")
     monkeypatch.setattr(StoryClusterer, "embed", spy)
-    with ParallelAnalyzer(make_executor("local"), shard_size=3) as analyzer:
+    with ParallelAnalyzer(make_executor("local"), shard_size=3, lead_workers=1) as analyzer:
         # The same store (stories, duplicate groups and merged events included) as without workers.
         assert store_rows(tmp_path / "store", analyzer) == expected
         assert len(analyzer.embeddings) == 3  # the last batch: articles 5 to 7 of the fixture
     assert sum(written) == 0  # every lead came from the workers
+
+
+def test_a_small_pool_leaves_the_leads_to_the_writer() -> None:
+    # Every worker would load the encoder: not worth it below LEAD_WORKERS workers.
+    with ParallelAnalyzer(make_executor("local")) as analyzer:
+        assert analyzer.embed_leads("all-MiniLM-L6-v2") is False
+    with ParallelAnalyzer(make_executor("local"), lead_workers=1) as analyzer:
+        assert analyzer.embed_leads("all-MiniLM-L6-v2") is True
+        assert analyzer.embed_leads(None) is False
 
 
 def test_process_pool_builds_the_same_store(tmp_path: Path, expected: dict[str, list[str]]) -> None:

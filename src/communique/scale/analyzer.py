@@ -18,6 +18,13 @@ from communique.scale.worker import LEAD_ENCODER, decode_outcomes, encode_articl
 DEFAULT_SHARD = 16
 
 
+# Pool size from which the workers, not the writing process, encode the story leads. Measured on 2
+# cores and 200 BBC articles (benchmarks/bench_ingest.py): with 2 workers each loading the encoder,
+# ingest went from 9.5 to 6.5 articles/s; the writer encodes ~30 leads/s, and the workers parse
+# ~8 articles/s each, so the writer holds them up from about four workers on.
+LEAD_WORKERS = 4
+
+
 class ShardError(RuntimeError):
     """One or more articles of an ``analyze_many`` call failed in a worker."""
 
@@ -36,8 +43,9 @@ class ParallelAnalyzer:
     """
 
     def __init__(self, executor: Executor | None = None, settings: Settings | None = None,
-                 *, shard_size: int = DEFAULT_SHARD) -> None:
+                 *, shard_size: int = DEFAULT_SHARD, lead_workers: int = LEAD_WORKERS) -> None:
         self.executor: Executor = executor or LocalExecutor()
+        self.lead_workers = lead_workers
         self.settings = settings or Settings.load()
         self.shard_size = max(1, shard_size)
         self._settings = settings_data(self.settings)
@@ -54,12 +62,19 @@ class ParallelAnalyzer:
             order.extend(shard)
             yield encode_articles(shard)
 
-    def embed_leads(self, encoder: str | None) -> None:
+    def embed_leads(self, encoder: str | None) -> bool:
         """Have the workers also compute lead embeddings with ``encoder`` (the store's story
-        encoder; None: don't), so the writing process does not encode every lead itself."""
+        encoder; None: don't), so the writing process does not encode every lead itself.
+
+        Only on a Dask cluster or with at least ``lead_workers`` workers: each worker then loads
+        the encoder too (about 8 s and 300 MB), which pays only when the one writing process,
+        encoding about 30 leads a second, would hold the workers up. Returns whether they will.
+        """
         self._settings = {k: v for k, v in self._settings.items() if k != LEAD_ENCODER}
-        if encoder:
+        spread = self.executor.name == "dask" or self.executor.workers >= self.lead_workers
+        if encoder and spread:
             self._settings[LEAD_ENCODER] = encoder
+        return bool(encoder and spread)
 
     def analyze_many(self, articles: Iterable[Article]) -> Iterator[Analysis]:
         """Analyses in input order (shards run in parallel on the executor)."""

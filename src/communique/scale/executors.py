@@ -20,7 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
 from communique.errors import CommuniqueError, UsageError
-from communique.scale.worker import analyze_shard, loaded_pipelines, warm
+from communique.scale.worker import analyze_shard, loaded_pipelines, pipeline_settings, warm
 
 EXECUTORS = ("local", "process", "dask")
 
@@ -82,7 +82,8 @@ class ProcessExecutor:
         return self._workers
 
     def _pool_for(self, settings: dict[str, Any]) -> ProcessPoolExecutor:
-        if self._pool is None or settings != self._settings:
+        if self._pool is None or self._settings is None or (
+                pipeline_settings(settings) != pipeline_settings(self._settings)):
             self.close()
             pool = ProcessPoolExecutor(
                 max_workers=self._workers, mp_context=multiprocessing.get_context("spawn"),

@@ -9,6 +9,7 @@ worker starts so the first shard does not pay the load.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from dataclasses import asdict
@@ -51,7 +52,7 @@ def settings_data(settings: Settings) -> dict[str, Any]:
 
 def worker_pipeline(settings: dict[str, Any]) -> Pipeline:
     """This process's Pipeline for ``settings``, loaded (spaCy model included) on first use only."""
-    settings = {k: v for k, v in settings.items() if k != LEAD_ENCODER}
+    settings = pipeline_settings(settings)
     key = json.dumps(settings, sort_keys=True, default=str)
     with _LOCK:
         pipeline = _PIPELINES.get(key)
@@ -69,8 +70,21 @@ def loaded_pipelines() -> int:
 
 
 def warm(settings: dict[str, Any]) -> None:
-    """Load the pipeline now (process-pool initializer, Dask worker plugin)."""
+    """Load the pipeline now (process-pool initializer, Dask worker plugin), and the lead encoder
+    when the settings name one."""
     worker_pipeline(settings)
+    if settings.get(LEAD_ENCODER):
+        from communique.stories.embed import load_encoder
+
+        # A failure here is met again, and handled, in ``_embed_leads`` (the writer encodes then).
+        with contextlib.suppress(Exception):
+            load_encoder(settings[LEAD_ENCODER])
+
+
+def pipeline_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """``settings`` without the keys that do not change the pipeline (a new lead encoder does not
+    need new worker processes)."""
+    return {k: v for k, v in settings.items() if k != LEAD_ENCODER}
 
 
 def encode_articles(articles: list[Article]) -> bytes:
