@@ -127,3 +127,18 @@ def test_two_countries_promising_together_with_no_one_else_named_promise_each_ot
     # A named third party stays the recipient.
     assert triples(analyze, "Armenia and Georgia pledged to reopen their rail link to Iran.") == {
         (frozenset({"ARM", "GEO"}), "AGREE", frozenset({"IRN"}))}
+
+
+def test_an_envoy_summoned_to_a_ministry_is_summoned_by_its_country(analyze) -> None:
+    assert triples(analyze, "The Iranian ambassador was summoned to the Dutch foreign ministry on Tuesday.") == {
+        t("NLD", "ACCUSE", "IRN")}
+    assert triples(analyze, "Poland summoned the Belarusian charge d'affaires.") == {t("POL", "ACCUSE", "BLR")}
+
+
+def test_a_main_clause_misread_as_a_fronted_complement_is_still_coded(analyze) -> None:
+    # The small model hangs "accused" under "returned" (as if "returned" reported it).
+    text = "Baku accused Yerevan of planting landmines in territories it returned."
+    assert t("AZE", "ACCUSE", "ARM") in triples(analyze, text)
+    # A complement its head really reports is not coded twice.
+    assert triples(analyze, "Iran will retaliate against Israel, the foreign minister warned.") == {
+        t("IRN", "THREATEN", "ISR")}

@@ -233,6 +233,8 @@ class EventCoder:
             head = tok.head
             if not lo <= head.i < hi:
                 return False
+            if dep == "ccomp" and tok.i < head.i and _misread_fronted_clause(tok, head):
+                return False
             if dep == "xcomp" and head.i in governors:
                 return False
             if head.i in triggers or head.i in consumed:
@@ -507,6 +509,15 @@ class EventCoder:
                 actors = state.resolve(subj)
             elif passive_subj is not None and passive_subj.i != getattr(trig.match.obj, "i", -1):
                 recipients = state.resolve(passive_subj)
+            if "passto" in entry.flags and is_passive and agent is None:
+                # "Moscow's ambassador was summoned to the Czech foreign ministry": whoever one is
+                # summoned to acts; the one summoned (the object, here the subject) is the target.
+                to = next((g for c in tok.children if c.dep_ == "prep" and c.lower_ == "to"
+                           for g in c.children if g.dep_ == "pobj"), None)
+                summoned = trig.match.obj if trig.match.obj is not None else passive_subj
+                if to is not None and summoned is not None:
+                    actors = [a for a in state.resolve(to) if a.actor.country]
+                    recipients = [a for a in state.resolve(summoned) if a.actor.country]
             if not recipients:
                 recipients = self._verb_recipients(trig, state, actors)
             if not actors and agent is None and is_passive:
@@ -1486,6 +1497,19 @@ def _contrast(clause: Token) -> bool:
     """Whether an adverbial clause is a contrasting report of its own ("..., while Manila urged calm")."""
     return (any(c.dep_ == "mark" and c.lower_ in ("while", "whereas") for c in clause.children)
             and any(c.dep_ in _SUBJ for c in clause.children))
+
+
+def _misread_fronted_clause(clause: Token, head: Token) -> bool:
+    """Whether a complement clause before its head verb is really the sentence's main clause.
+
+    A complement comes first only when its head reports it ("Iran will respond, the minister said"):
+    "Baku accused Yerevan of planting mines in territories it returned" parsed with "it returned" as
+    the main verb puts the accusation under "returned", a verb that reports nothing.
+    """
+    from communique.quotes.lexicon import load_lexicon
+
+    has_subject = any(c.dep_ in _SUBJ for c in clause.children)
+    return has_subject and head.lemma_.lower() not in load_lexicon(frozenset({"speech", "cognition"}))
 
 
 def _background(tok: Token) -> bool:
