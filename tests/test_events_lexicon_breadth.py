@@ -35,6 +35,10 @@ CASES = [
     ("Baghdad held Ankara responsible for the drone strike on the airport.", "ACCUSE"),
     ("Serbia pointed the finger at Kosovo for the unrest in the north.", "ACCUSE"),
     ("The Egyptian foreign minister took aim at Ethiopia over the dam.", "ACCUSE"),
+    # AID: credit extended. CONSULT: a visiting leader welcomed (a decision welcomed is support).
+    ("China extended a $2 billion loan to Pakistan.", "AID"),
+    ("The Kenyan president welcomed the Somali prime minister in Nairobi.", "CONSULT"),
+    ("Qatar welcomed the Lebanese decision to elect a president.", "SUPPORT"),
     # AID: asylum offered.
     ("Canada offered asylum to the Afghan interpreters.", "AID"),
     ("Italy sent tents and generators to the flooded towns of Libya.", "AID"),
