@@ -142,3 +142,12 @@ def test_a_main_clause_misread_as_a_fronted_complement_is_still_coded(analyze) -
     # A complement its head really reports is not coded twice.
     assert triples(analyze, "Iran will retaliate against Israel, the foreign minister warned.") == {
         t("IRN", "THREATEN", "ISR")}
+
+
+def test_a_military_operation_launched_is_the_launchers_assault(analyze) -> None:
+    # "military" names no one: the subject of "launched" does the operation.
+    assert triples(analyze, "Turkey launched a military operation against Kurdish militants in northern Iraq.") == {
+        t("TUR", "ASSAULT", "IRQ")}
+    assert triples(analyze, "Israel launched a ground operation in Rafah.") == {t("ISR", "ASSAULT", "PSE")}
+    # A rescue operation is no assault.
+    assert not triples(analyze, "The Italian navy launched a rescue operation off Libya.")

@@ -719,7 +719,9 @@ class EventCoder:
         recipients: list[_Actor] = []
         for c in noun.children:
             if c.dep_ in ("poss", "amod", "compound", "nmod") and state.mention_of(c) is not None:
-                actors += state.resolve(c)
+                # "Israeli strikes", "Moscow's offensive"; not a modifier naming no one ("military
+                # operation": the subject of the light verb says whose it is).
+                actors += [a for a in state.resolve(c) if a.actor.country or a.actor.name]
             elif c.dep_ == "prep" and c.lower_ == "by":
                 for pobj in c.children:
                     if pobj.dep_ == "pobj":
