@@ -151,3 +151,14 @@ def test_a_military_operation_launched_is_the_launchers_assault(analyze) -> None
     assert triples(analyze, "Israel launched a ground operation in Rafah.") == {t("ISR", "ASSAULT", "PSE")}
     # A rescue operation is no assault.
     assert not triples(analyze, "The Italian navy launched a rescue operation off Libya.")
+
+
+def test_a_town_after_a_movement_verb_is_the_town(analyze) -> None:
+    # spaCy labels "Kherson" PERSON; after "withdrew ... from" it is the city.
+    assert triples(analyze, "Russia withdrew its troops from Kherson.") == {t("RUS", "RETREAT", "UKR")}
+
+
+def test_a_negated_subject_negates_the_event(analyze) -> None:
+    events = analyze("Neither Moscow nor Kyiv has agreed to a ceasefire.").events
+    assert events and all(e.negated for e in events)
+    assert not any(e.negated for e in analyze("Moscow and Kyiv have agreed to a ceasefire.").events)

@@ -75,6 +75,11 @@ PLACE_PART_NOUNS = frozenset({
     "northwest", "southeast", "southwest", "mayor", "governor", "residents", "people", "citizens",
     "outskirt", "environs", "vicinity", "neighbourhood", "neighborhood",
 })
+# Verbs of movement: a known town after their "from"/"to"/"into" ("withdrew its troops from
+# Kherson", "moved tanks into Bakhmut") is the town even when spaCy says PERSON.
+MOTION_LEMMAS = frozenset({"withdraw", "pull", "retreat", "evacuate", "flee", "expel", "drive", "oust", "return",
+                           "move", "deport", "relocate", "arrive", "travel", "fly", "march", "advance", "head",
+                           "deploy", "send", "redeploy", "push", "transfer"})
 PRONOUNS = frozenset({"he", "she", "him", "his", "her", "hers"})
 DETERMINERS = frozenset({"the", "a", "an"})
 SPACED_DASHES = frozenset({"-", "–", "—", "--"})
@@ -343,6 +348,8 @@ class _Recogniser:
                     or self.doc[c.start - 1].lemma_ in SIEGE_LEMMAS
                     or (c.start > 1 and self.lowers[c.start - 1] == "of"
                         and self.lowers[c.start - 2] in PLACE_PART_NOUNS)
+                    or (self.lowers[c.start - 1] in ("from", "to", "into", "toward", "towards")
+                        and self.doc[c.start - 1].head.lemma_ in MOTION_LEMMAS)
                 )
                 or (label != "PERSON" and self.after_locative(c.start))
                 or self.coordinated_with_place(c)
