@@ -39,6 +39,9 @@ CASES = [
     ("China extended a $2 billion loan to Pakistan.", "AID"),
     ("The Kenyan president welcomed the Somali prime minister in Nairobi.", "CONSULT"),
     ("Qatar welcomed the Lebanese decision to elect a president.", "SUPPORT"),
+    # REQUEST: a bailout sought. REJECT: criticism brushed off.
+    ("Egypt sought a new loan from the International Monetary Fund.", "REQUEST"),
+    ("Ankara brushed off European criticism of the verdict.", "REJECT"),
     # AID: asylum offered.
     ("Canada offered asylum to the Afghan interpreters.", "AID"),
     ("Italy sent tents and generators to the flooded towns of Libya.", "AID"),
