@@ -42,6 +42,8 @@ CASES = [
     # REQUEST: a bailout sought. REJECT: criticism brushed off.
     ("Egypt sought a new loan from the International Monetary Fund.", "REQUEST"),
     ("Ankara brushed off European criticism of the verdict.", "REJECT"),
+    # COERCE: police storming a building is a raid (soldiers storming one is an assault).
+    ("Georgian police stormed the offices of an opposition television channel in Tbilisi.", "COERCE"),
     # AID: asylum offered.
     ("Canada offered asylum to the Afghan interpreters.", "AID"),
     ("Italy sent tents and generators to the flooded towns of Libya.", "AID"),
@@ -288,3 +290,11 @@ def test_condolences_offered_are_no_offer_of_anything(analyze) -> None:
     # A statement of sympathy is no intent to act (PLOVER codes no event for it).
     events = analyze("Brazil's president offered condolences to Turkey after the earthquake.", published=PUBLISHED).events
     assert not [e for e in events if e.category == "AGREE"]
+
+
+def test_drones_in_flight_are_intercepted_not_visiting(analyze) -> None:
+    # The parser reads "drones flying" as a clause; the drones are still what was intercepted.
+    event = primary(analyze, "Jordan intercepted drones flying over its territory toward Israel.")
+    assert event.category == "ASSAULT"
+    assert not [e for e in analyze("Iranian drones flew over the Gulf.", published=PUBLISHED).events
+                if e.category == "CONSULT"]

@@ -298,6 +298,12 @@ def _find_object(token: Token, lemmas: frozenset[str]) -> Token | None:
             for grand in child.children:
                 if grand.dep_ in ("compound", "amod") and grand.lemma_.lower() in lemmas:
                     return child
+        # "intercepted drones flying over X" misread as a clause "drones [were] flying": the
+        # object is the subject of that -ing clause.
+        if child.dep_ == "ccomp" and child.tag_ == "VBG":
+            for grand in child.children:
+                if grand.dep_ == "nsubj" and not lemmas.isdisjoint(_forms(grand)):
+                    return grand
         # "carried out an attack": the object may hang on the particle's verb through a prep.
         if child.dep_ == "prt":
             continue
