@@ -165,8 +165,10 @@ CASES = [
     ("The president of Papua New Guinea ordered the recruitment of 2,000 troops.", "MOBILIZE"),
     ("Brazil's president ordered additional police forces into Sao Paulo state on Tuesday.", "MOBILIZE"),
     ("Azerbaijan increased its military readiness on the border with Armenia.", "MOBILIZE"),
-    # An order that names no force stays a demand.
-    ("Ghana's president ordered the Togolese ambassador to leave.", "REQUEST"),
+    # An order that names no force is no mobilisation: a demand, or, for a foreign diplomat
+    # ordered out, an expulsion.
+    ("Ghana's president ordered the striking nurses back to work.", "REQUEST"),
+    ("Ghana's president ordered the Togolese ambassador to leave.", "SANCTION"),
 ]
 
 
@@ -298,3 +300,10 @@ def test_drones_in_flight_are_intercepted_not_visiting(analyze) -> None:
     assert event.category == "ASSAULT"
     assert not [e for e in analyze("Iranian drones flew over the Gulf.", published=PUBLISHED).events
                 if e.category == "CONSULT"]
+
+
+def test_fighting_corruption_is_no_fighting(analyze) -> None:
+    for text in ("The new president vowed to fight corruption in Peru.",
+                 "Kenya is battling a cholera epidemic in its northern counties."):
+        assert not [e for e in analyze(text, published=PUBLISHED).events
+                    if e.category in ("ASSAULT", "THREATEN")], text
