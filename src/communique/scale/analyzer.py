@@ -13,7 +13,13 @@ from itertools import islice
 from communique.config import Settings
 from communique.records import Analysis, Article
 from communique.scale.executors import Executor, LocalExecutor
-from communique.scale.worker import LEAD_ENCODER, decode_outcomes, encode_articles, settings_data
+from communique.scale.worker import (
+    LEAD_ENCODER,
+    decode_outcomes,
+    encode_articles,
+    pipeline_settings,
+    settings_data,
+)
 
 DEFAULT_SHARD = 16
 
@@ -70,7 +76,7 @@ class ParallelAnalyzer:
         the encoder too (about 8 s and 300 MB), which pays only when the one writing process,
         encoding about 30 leads a second, would hold the workers up. Returns whether they will.
         """
-        self._settings = {k: v for k, v in self._settings.items() if k != LEAD_ENCODER}
+        self._settings = pipeline_settings(self._settings)
         spread = self.executor.name == "dask" or self.executor.workers >= self.lead_workers
         if encoder and spread:
             self._settings[LEAD_ENCODER] = encoder

@@ -30,7 +30,7 @@ from communique.records import Analysis, Article, Reject
 from communique.store.ingest import DEFAULT_BATCH, Analyzer, analyze_each
 from communique.store.layout import ARTICLES
 from communique.store.store import Store
-from communique.store.writer import StoreWriter, analysis_hash, new_fragment_id
+from communique.store.writer import StoreWriter, new_fragment_id
 
 _ARTICLE_FIELDS = tuple(Article.__struct_fields__)
 
@@ -119,7 +119,7 @@ def recode(
     writer: StoreWriter
     with store.writer() as writer:
         for articles, stored_events in _stored_batches(writer, size):
-            changed: list[Analysis] = []
+            done: list[Analysis] = []
             failed: list[Reject] = []
             for article, outcome in analyze_each(pipeline, articles):
                 summary.articles += 1
@@ -137,14 +137,13 @@ def recode(
                         on_failure(failure)
                     continue
                 summary.events_after += len(outcome.events)
-                if writer.stored_analysis_hash(article.article_id) == analysis_hash(outcome):
-                    summary.unchanged += 1
-                else:
-                    changed.append(outcome)
-            if changed or failed:
+                done.append(outcome)
+            if done or failed:
+                # The writer skips an article whose content and analysis hashes are the stored ones.
                 # Failures go to the rejects table too, so they can be listed after the run.
-                result = writer.commit(changed, failed, run=run)
+                result = writer.commit(done, failed, run=run)
                 summary.recoded += result.replaced + result.new
+                summary.unchanged += len(done) - result.replaced - result.new
             summary.batches += 1
             summary.seconds = time.monotonic() - started
             if progress:

@@ -256,11 +256,6 @@ class StoreWriter:
         found = self.index.get(article_id)
         return found[0] if found else None
 
-    def stored_analysis_hash(self, article_id: str) -> str | None:
-        """``analysis_hash`` of the stored analysis of an article (None: not stored, or stored
-        before analyses were hashed)."""
-        return self.analysis_hashes.get(article_id)
-
     def has_reject(self, reject: Reject) -> bool:
         return reject_id(reject) in self.reject_ids
 
