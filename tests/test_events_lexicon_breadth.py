@@ -307,3 +307,72 @@ def test_fighting_corruption_is_no_fighting(analyze) -> None:
                  "Kenya is battling a cholera epidemic in its northern counties."):
         assert not [e for e in analyze(text, published=PUBLISHED).events
                     if e.category in ("ASSAULT", "THREATEN")], text
+
+
+def _dyad(event: Event) -> tuple[set[str | None], set[str | None]]:
+    return {a.country for a in event.actor}, {r.country for r in event.recipient}
+
+
+def test_a_plan_or_readiness_to_act_is_an_intent_with_its_own_target(analyze) -> None:
+    # "announced plans to", "its readiness to": the noun governs the clause as "plan to" does, so the
+    # intended act (CAMEO 03x, AGREE) is coded with the target the clause names.
+    cases = [
+        ("Chile announced plans to hold talks with Bolivia on sea access.", "CHL", "BOL"),
+        ("The Indonesian government signalled its readiness to resume trade negotiations with Australia.",
+         "IDN", "AUS"),
+        ("Morocco voiced its willingness to expand security cooperation with Spain.", "MAR", "ESP"),
+        ("Qatar announced a pledge to send food aid to Sudan.", "QAT", "SDN"),
+    ]
+    for text, actor, recipient in cases:
+        event = primary(analyze, text)
+        assert event.category == "AGREE", text
+        assert event.cameo.startswith("03"), text
+        assert _dyad(event) == ({actor}, {recipient}), text
+
+
+def test_a_plan_that_is_the_topic_of_another_event_stays_inside_it(analyze) -> None:
+    # The plan is what Jordan condemned or what China asked the US to drop: no intent event of its own.
+    for text in ("Lebanon condemned Israel's plan to expand settlements in the Golan Heights.",
+                 "Beijing demanded that Washington drop plans to sell fighter jets to Taipei."):
+        events = [e for e in analyze(text, published=PUBLISHED).events if not e.negated]
+        assert [e.category for e in events] in (["ACCUSE"], ["REQUEST"]), text
+
+
+def test_a_demand_names_whom_it_asks_to_act(analyze) -> None:
+    cases = [
+        ("Kenya issued a demand that Somalia withdraw its troops from the border town.", "KEN", "SOM"),
+        ("Peru's foreign ministry issued a demand for Ecuador to explain the incident.", "PER", "ECU"),
+        ("Poland renewed its call for Germany to pay war reparations.", "POL", "DEU"),
+        ("Serbia delivered a formal demand to Croatia over the arrests.", "SRB", "HRV"),
+    ]
+    for text, actor, recipient in cases:
+        event = primary(analyze, text)
+        assert event.category == "REQUEST", text
+        assert _dyad(event) == ({actor}, {recipient}), text
+
+
+def test_words_delivered_are_no_aid(analyze) -> None:
+    event = primary(analyze, "Turkey delivered an ultimatum to the Syrian Kurdish militia.")
+    assert event.category == "THREATEN"
+    assert primary(analyze, "Russia delivered two air defence batteries to Serbia.").category == "AID"
+
+
+def test_a_passive_show_of_force_belongs_to_its_agent(analyze) -> None:
+    event = primary(analyze, "A show of force was staged by Chinese warships near the coast of Taiwan.")
+    assert event.category == "MOBILIZE"
+    assert {a.country for a in event.actor} == {"CHN"}
+
+
+def test_foreign_monitors_received_and_evidence_handed_over(analyze) -> None:
+    assert primary(analyze, "Armenia received a team of European monitors in Yerevan.").category == "RETREAT"
+    assert primary(analyze, "Armenia received the French foreign minister in Yerevan.").category == "CONSULT"
+    event = primary(analyze, "Italian investigators handed over evidence to their Albanian counterparts.")
+    assert event.category == "COOPERATE"
+    assert primary(analyze, "The rebels handed over the captured soldiers to the Red Cross.").category == "RETREAT"
+
+
+def test_barricades_and_blocked_roads_by_protesters_are_protest(analyze) -> None:
+    for text in ("Striking farmers erected barricades on the motorways around Brussels.",
+                 "Bangladeshi students closed the main highway to Dhaka airport."):
+        assert primary(analyze, text).category == "PROTEST", text
+    assert primary(analyze, "The Egyptian navy blockaded the port of Suakin.").category == "COERCE"

@@ -170,9 +170,17 @@ class EventCoder:
                     and _obligation_reporter(tok, None) is not None):
                 triggers[tok.i] = _Trigger(tok, Match(_OBLIGATION_ENTRY, None, ()))
         for tok in sent:
-            if tok.pos_ in ("NOUN", "PROPN") and tok.i not in consumed and tok.i not in triggers:
+            if tok.pos_ in ("NOUN", "PROPN") and tok.i not in triggers:
                 nm = self.lexicon.match_noun(tok)
                 if nm is None:
+                    continue
+                if nm.entry.governor:
+                    # "announced plans to build", "expressed its readiness to resume talks": the noun
+                    # governs the clause it introduces, as "plan" and "be ready" do.
+                    governors[tok.i] = nm
+                    if nm.entry.cameo is None:
+                        continue
+                if tok.i in consumed:
                     continue
                 head = tok.head
                 if tok.dep_ == "compound" and head.lemma_.lower() in CARRIER_NOUNS and head.i not in consumed:
@@ -193,7 +201,10 @@ class EventCoder:
             kept.append(trig)
         governing = {t.governor.i for t in kept if t.governor is not None}
         # Reading order: of two equally confident events the earlier one is the sentence's lead.
-        kept = sorted((t for t in kept if t.token.i not in governing), key=lambda t: t.token.i)
+        # A governor is no event of its own, nor is a verb whose object governs ("expressed its
+        # readiness to resume talks" reports the talks, intended).
+        kept = sorted((t for t in kept if t.token.i not in governing
+                       and (t.match.obj is None or t.match.obj.i not in governing)), key=lambda t: t.token.i)
         pairs = [(t, e) for t in kept if (e := self._build(t, sent, index, state, article, published)) is not None]
         # A sentence reports what its main clause says; relative, adverbial, participial and purpose
         # clauses ("..., urging X to", "as police cracked down", "unless Y agrees", "to protest")
@@ -237,6 +248,19 @@ class EventCoder:
                 return False
             if dep == "xcomp" and head.i in governors:
                 return False
+            if dep == "acl" and head.i in governors and governors[head.i].entry.nominal and _to_infinitive(tok):
+                # "announced plans to build": the plan is what the clause reports. "Israel's plan to
+                # annex drew condemnation": the plan is the topic of another event and stays in it.
+                # The plan's own clause may still sit in another event's argument ("demanded that the US
+                # cancel plans to sell"): climb on from the noun, unless it is a trigger's light object
+                # ("expressed its readiness to resume talks").
+                if head.dep_ not in ("dobj", "nsubjpass", "attr", "ROOT"):
+                    return True
+                if head.head.i in triggers and getattr(triggers[head.head.i].match.obj, "i", -1) == head.i:
+                    return False
+                tok = head
+                steps += 1
+                continue
             if head.i in triggers or head.i in consumed:
                 return True
             tok = head
@@ -264,7 +288,10 @@ class EventCoder:
             # "promised to continue military aid": the light verb's clause carries the governor.
             tok = tok.head
         for _ in range(3):
-            if tok.dep_ not in ("xcomp", "ccomp", "acomp") or tok.head.i not in governors:
+            if tok.head.i not in governors:
+                break
+            if tok.dep_ not in ("xcomp", "ccomp", "acomp") and not (
+                    tok.dep_ == "acl" and governors[tok.head.i].entry.nominal and _to_infinitive(tok)):
                 break
             head = tok.head
             mode = governors[head.i].entry.governor
@@ -743,6 +770,8 @@ class EventCoder:
                     if inner is not None and inner.actor.country not in {a.actor.country for a in actors}:
                         recipients.append(inner)
                         break
+        if not recipients and (trig.match.entry.cameo or "").startswith("10"):
+            recipients = [a for a in state.resolve(asked) if a.actor.country] if (asked := _asked(noun)) else []
         head = noun.head
         claim = _claimed_by(noun)
         if not actors and claim is not None:
@@ -753,6 +782,11 @@ class EventCoder:
             subj = _subject(head, state.names_actor)
             if subj is not None:
                 actors = state.resolve(subj)
+        if not actors and noun.dep_ == "nsubjpass":
+            # "A show of force was staged by North Korean troops": the passive's agent acts.
+            agent = next((g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+            if agent is not None:
+                actors = state.resolve(agent)
         if not recipients and noun.dep_ == "dobj" and head.lemma_.lower() in self.lexicon.light:
             # "made concessions to Uganda": the light verb holds the event's prepositions.
             for c in head.children:
@@ -1332,6 +1366,31 @@ def _segments(doc: Doc) -> list[Span]:
         if start < sent.end and any(not t.is_space for t in doc[start:sent.end]):
             out.append(doc[start:sent.end])
     return out
+
+
+def _asked(noun: Token) -> Token | None:
+    """Who a demand asks to act: "a demand that Myanmar cooperate", "a call for China to explain"."""
+    for c in noun.children:
+        if c.dep_ in ("acl", "ccomp") or (c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ == "for"
+                                                                      for g in c.children)):
+            subj = next((g for g in c.children if g.dep_ == "nsubj"), None)
+            if subj is not None:
+                return subj
+            if _to_infinitive(c):
+                # "for China to explain": the parser hangs the infinitive's subject on "for".
+                return next((g for p in noun.children if p.dep_ == "prep" and p.lower_ == "for" and p.i < c.i
+                             for g in p.children if g.dep_ == "pobj"), None)
+    if noun.dep_ == "dobj":
+        # "renewed its call for Israel to withdraw", the clause hung on the verb.
+        for c in noun.head.children:
+            if c.dep_ == "advcl" and c.i > noun.i and any(g.dep_ == "mark" and g.lower_ == "for" for g in c.children):
+                return next((g for g in c.children if g.dep_ == "nsubj"), None)
+    return None
+
+
+def _to_infinitive(tok: Token) -> bool:
+    """Whether ``tok`` heads a to-infinitive ("plans *to build*")."""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
 
 
 def _subject(tok: Token, names_actor: Callable[[Token], bool] | None = None) -> Token | None:
