@@ -376,3 +376,25 @@ def test_barricades_and_blocked_roads_by_protesters_are_protest(analyze) -> None
                  "Bangladeshi students closed the main highway to Dhaka airport."):
         assert primary(analyze, text).category == "PROTEST", text
     assert primary(analyze, "The Egyptian navy blockaded the port of Suakin.").category == "COERCE"
+
+
+def test_a_promise_told_to_a_country_is_made_to_it(analyze) -> None:
+    # "told X it would ...": the intended act's target is the one told, not the promiser's own people.
+    event = primary(analyze, "Uzbekistan told Tajikistan it would reopen the border crossings.")
+    assert event.category == "AGREE"
+    assert _dyad(event) == ({"UZB"}, {"TJK"})
+    # Without an addressee nothing changes.
+    event = primary(analyze, "Uzbekistan said it would reopen the border crossings.")
+    assert "TJK" not in {r.country for r in event.recipient}
+
+
+def test_an_eased_blockade_is_de_escalation(analyze) -> None:
+    # As a lifted blockade is (CAMEO 0872), unlike eased sanctions (a concession, 081).
+    assert primary(analyze, "Egypt eased its blockade of the Gaza border crossing.").category == "RETREAT"
+    assert primary(analyze, "Canada eased sanctions on Syrian banks.").category == "CONCEDE"
+
+
+def test_joint_operations_with_a_partner_are_cooperation(analyze) -> None:
+    event = primary(analyze, "Nigeria carried out joint operations with Cameroon against the insurgents.")
+    assert event.category == "COOPERATE"
+    assert _dyad(event) == ({"NGA"}, {"CMR"})

@@ -338,6 +338,14 @@ class EventCoder:
                                          sector=speaker.sector, start=a.actor.start, end=a.actor.end)
             recipients = [r for r in recipients if r.actor.country or r.actor.name]
         actors = [a for a in actors if a.actor.country or a.actor.name]
+        own = {a.actor.country for a in actors}
+        if trig.intent and actors and {r.actor.country for r in recipients} - {None} <= own:
+            # "Sri Lanka told India it was prepared to grant...", "Seoul assured Tokyo it would...":
+            # a promise made to someone is made to the one told (not to the promiser's own people).
+            told = _addressee(self._anchor(trig))
+            addressed = [_Actor(a.actor, False) for a in state.resolve(told)
+                         if (a.actor.country or a.actor.name) and a.actor.country not in own] if told is not None else []
+            recipients = addressed or recipients
         if not actors:
             confidence -= 0.3
         elif not all(a.direct for a in actors):
@@ -1587,6 +1595,27 @@ def _background(tok: Token) -> bool:
                 return True
         cur = cur.head
     return False
+
+
+# Verbs that report a promise to someone: their object (or "to"-object) is the one promised.
+_TELLING = frozenset({"tell", "assure", "inform", "promise", "notify", "signal", "reassure", "write"})
+
+
+def _addressee(clause: Token) -> Token | None:
+    """Whom the reporting verb above ``clause`` addresses ("told India it would", "signalled to Baku that")."""
+    tok = clause
+    for _ in range(3):
+        if tok.dep_ == "ccomp" and tok.head.lemma_.lower() in _TELLING:
+            verb = tok.head
+            obj = next((c for c in verb.children if c.dep_ in ("dobj", "dative") and c.pos_ != "ADP"), None)
+            if obj is None:
+                obj = next((g for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"
+                            for g in c.children if g.dep_ == "pobj"), None)
+            return obj
+        if tok.dep_ not in ("xcomp", "acomp", "conj") or tok.head.i == tok.i:
+            return None
+        tok = tok.head
+    return None
 
 
 def _reporter(clause: Token) -> Token | None:
