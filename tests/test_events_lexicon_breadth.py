@@ -398,3 +398,19 @@ def test_joint_operations_with_a_partner_are_cooperation(analyze) -> None:
     event = primary(analyze, "Nigeria carried out joint operations with Cameroon against the insurgents.")
     assert event.category == "COOPERATE"
     assert _dyad(event) == ({"NGA"}, {"CMR"})
+
+
+def test_human_shields_fire_directed_and_people_expelled(analyze) -> None:
+    event = primary(analyze, "Militants in Mosul used civilians as human shields, Iraqi officers said.")
+    assert event.category == "COERCE" and event.cameo == "184"
+    event = primary(analyze, "Heavy machine-gun fire was directed at Indian posts by Pakistani troops.")
+    assert event.category == "ASSAULT"
+    assert _dyad(event) == ({"PAK"}, {"IND"})
+    # People deported are coerced (174); expelled diplomats are reduced relations (166).
+    assert primary(analyze, "Libya expelled hundreds of Nigerien migrants.").category == "COERCE"
+    assert primary(analyze, "Libya expelled two Nigerien diplomats.").category == "SANCTION"
+
+
+def test_professionals_striking_is_a_labour_strike(analyze) -> None:
+    assert primary(analyze, "Kenyan lawyers struck for a week over unpaid fees.").category == "PROTEST"
+    assert primary(analyze, "Kenyan troops struck militant camps in Somalia.").category == "ASSAULT"
