@@ -414,3 +414,16 @@ def test_human_shields_fire_directed_and_people_expelled(analyze) -> None:
 def test_professionals_striking_is_a_labour_strike(analyze) -> None:
     assert primary(analyze, "Kenyan lawyers struck for a week over unpaid fees.").category == "PROTEST"
     assert primary(analyze, "Kenyan troops struck militant camps in Somalia.").category == "ASSAULT"
+
+
+def test_an_inquiry_into_allegations_targets_the_alleged(analyze) -> None:
+    event = primary(analyze, "French judges investigated allegations that Gabonese ministers embezzled oil money.")
+    assert event.category == "ACCUSE"
+    assert _dyad(event) == ({"FRA"}, {"GAB"})
+
+
+def test_a_demand_for_something_of_another_country(analyze) -> None:
+    # "a demand for the withdrawal of Rwandan troops": the one asked is whose troops they are.
+    event = primary(analyze, "Congo issued a demand for the withdrawal of Rwandan troops from North Kivu.")
+    assert event.category == "REQUEST"
+    assert _dyad(event) == ({"COD"}, {"RWA"})

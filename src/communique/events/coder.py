@@ -346,6 +346,13 @@ class EventCoder:
             addressed = [_Actor(a.actor, False) for a in state.resolve(told)
                          if (a.actor.country or a.actor.name) and a.actor.country not in own] if told is not None else []
             recipients = addressed or recipients
+        if category == "ACCUSE" and actors and {r.actor.country for r in recipients} - {None} <= own:
+            # "investigated allegations that Uzbek officials laundered money": the accused is the
+            # one the allegation is about.
+            accused = _alleged(tok)
+            named = [_Actor(a.actor, False) for a in state.resolve(accused) if a.actor.country or a.actor.name
+                     ] if accused is not None else []
+            recipients = named or recipients
         if not actors:
             confidence -= 0.3
         elif not all(a.direct for a in actors):
@@ -1393,6 +1400,25 @@ def _asked(noun: Token) -> Token | None:
         for c in noun.head.children:
             if c.dep_ == "advcl" and c.i > noun.i and any(g.dep_ == "mark" and g.lower_ == "for" for g in c.children):
                 return next((g for g in c.children if g.dep_ == "nsubj"), None)
+    return None
+
+
+_ALLEGATION_NOUNS = frozenset({"allegation", "claim", "report", "charge", "accusation", "suspicion", "evidence"})
+
+
+def _alleged(tok: Token) -> Token | None:
+    """Whom an allegation under ``tok`` is about ("allegations that X laundered", "an inquiry into
+    claims that X ...")."""
+    nouns = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in _ALLEGATION_NOUNS]
+    nouns += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("into", "of", "over")
+              for g in c.children if g.dep_ == "pobj" and g.lemma_.lower() in _ALLEGATION_NOUNS]
+    for noun in nouns:
+        for clause in noun.children:
+            if clause.dep_ in ("acl", "ccomp", "relcl") and any(g.dep_ == "mark" and g.lower_ == "that"
+                                                                for g in clause.children):
+                subj = next((g for g in clause.children if g.dep_ in ("nsubj", "nsubjpass")), None)
+                if subj is not None:
+                    return subj
     return None
 
 
