@@ -427,3 +427,17 @@ def test_a_demand_for_something_of_another_country(analyze) -> None:
     event = primary(analyze, "Congo issued a demand for the withdrawal of Rwandan troops from North Kivu.")
     assert event.category == "REQUEST"
     assert _dyad(event) == ({"COD"}, {"RWA"})
+
+
+def test_agreeing_under_pressure_is_giving_in(analyze) -> None:
+    event = primary(analyze, "Bowing to pressure from Beijing, Nepal agreed to close the Tibetan refugee office.")
+    assert event.category == "CONCEDE"
+    assert _dyad(event) == ({"NPL"}, {"CHN"})
+    assert primary(analyze, "Nepal agreed to open a new consulate in Lhasa, China.").category == "AGREE"
+
+
+def test_protests_called_off_and_curbs_relaxed_are_concessions(analyze) -> None:
+    for text in ("The Georgian opposition cancelled its planned rally outside parliament.",
+                 "Vietnam relaxed curbs on foreign newspapers.",
+                 "The Kenyan government accepted calls for an independent inquiry into the shootings."):
+        assert primary(analyze, text).category == "CONCEDE", text

@@ -417,6 +417,11 @@ class EventCoder:
         if solo is not None and not recipients and len(actors) <= 1:
             code = self.ontology.code(solo)
             category, mode = code.category or category, code.mode
+        if category == "AGREE" and tok.lemma_.lower() in _CONSENTING and _yielding(tok):
+            # "Denmark agreed to tighten its rules following demands from Turkey", "bowing to
+            # pressure, X agreed to ...": agreeing to what was demanded is giving in (CAMEO 080).
+            code = self.ontology.code("080")
+            category, mode = code.category or category, code.mode
         # PLOVER: cooperation announced for the future is AGREE, material conflict THREATEN;
         # a refused or negated future cooperation is REJECT.
         cameo = code.code
@@ -1420,6 +1425,24 @@ def _alleged(tok: Token) -> Token | None:
                 if subj is not None:
                     return subj
     return None
+
+
+_CONSENTING = frozenset({"agree", "accept", "consent"})
+# Words that introduce what a concession answers ("following demands", "bowing to pressure").
+_YIELDING_HEADS = frozenset({"follow", "following", "after", "respond", "yield", "bow", "bend", "cave", "under",
+                             "response", "heed", "meet"})
+_PRESSURE_NOUNS = frozenset({"demand", "pressure", "call", "appeal", "request", "ultimatum"})
+
+
+def _yielding(verb: Token) -> bool:
+    """Whether ``verb``'s clause (or its complement's) says it answers a demand or pressure."""
+    clauses = [verb] + [c for c in verb.children if c.dep_ == "xcomp"]
+    for child in (c for clause in clauses for c in clause.children):
+        if child.dep_ not in ("advcl", "prep", "npadvmod", "pcomp") or child.lemma_.lower() not in _YIELDING_HEADS:
+            continue
+        if any(t.lemma_.lower() in _PRESSURE_NOUNS for t in child.subtree if t.i != child.i):
+            return True
+    return False
 
 
 def _to_infinitive(tok: Token) -> bool:
