@@ -441,3 +441,18 @@ def test_protests_called_off_and_curbs_relaxed_are_concessions(analyze) -> None:
                  "Vietnam relaxed curbs on foreign newspapers.",
                  "The Kenyan government accepted calls for an independent inquiry into the shootings."):
         assert primary(analyze, text).category == "CONCEDE", text
+
+
+def test_forces_sent_to_help_another_country_are_peacekeeping(analyze) -> None:
+    event = primary(analyze, "Rwanda sent 1,000 soldiers to the Central African Republic to help protect the capital.")
+    assert event.category == "AID" and event.cameo == "074"
+    assert primary(analyze, "Rwanda sent 1,000 soldiers to its border with Burundi.").category == "MOBILIZE"
+    # A mobilised lobby is no force.
+    assert primary(analyze, "Qatar mobilized lobbyists in Washington to help its case.").category != "AID"
+
+
+def test_orders_of_arrest_and_ties_scaled_back(analyze) -> None:
+    assert primary(analyze, "A Tunisian judge ordered the arrest of the opposition leader.").category == "COERCE"
+    event = primary(analyze, "Lithuania scaled back its ties with China over the Taiwan office row.")
+    assert event.category == "SANCTION"
+    assert _dyad(event) == ({"LTU"}, {"CHN"})

@@ -417,6 +417,14 @@ class EventCoder:
         if solo is not None and not recipients and len(actors) <= 1:
             code = self.ontology.code(solo)
             category, mode = code.category or category, code.mode
+        if (category == "MOBILIZE" and code.code in ("153", "154") and recipients
+                and tok.lemma_.lower() in ("deploy", "send", "dispatch", "station")
+                and {r.actor.country for r in recipients}.isdisjoint(a.actor.country for a in actors)
+                and _protective_purpose(tok)):
+            # "deployed police officers to Haiti to help restore order": forces sent to protect
+            # another country are peacekeeping (CAMEO 074), not a mobilisation against it.
+            code = self.ontology.code("074")
+            category, mode = code.category or category, code.mode
         if category == "AGREE" and tok.lemma_.lower() in _CONSENTING and _yielding(tok):
             # "Denmark agreed to tighten its rules following demands from Turkey", "bowing to
             # pressure, X agreed to ...": agreeing to what was demanded is giving in (CAMEO 080).
@@ -1425,6 +1433,16 @@ def _alleged(tok: Token) -> Token | None:
                 if subj is not None:
                     return subj
     return None
+
+
+_PROTECTIVE = frozenset({"help", "assist", "protect", "restore", "support", "secure", "stabilize", "stabilise",
+                         "keep", "maintain", "guard", "train", "police", "patrol"})
+
+
+def _protective_purpose(verb: Token) -> bool:
+    """Whether ``verb`` has a purpose clause of protection ("to help restore order", "to protect civilians")."""
+    return any(c.dep_ in ("advcl", "xcomp") and c.lemma_.lower() in _PROTECTIVE and _to_infinitive(c)
+               for c in verb.children)
 
 
 _CONSENTING = frozenset({"agree", "accept", "consent"})
