@@ -456,3 +456,23 @@ def test_orders_of_arrest_and_ties_scaled_back(analyze) -> None:
     event = primary(analyze, "Lithuania scaled back its ties with China over the Taiwan office row.")
     assert event.category == "SANCTION"
     assert _dyad(event) == ({"LTU"}, {"CHN"})
+
+
+def test_a_threat_made_on_a_day_still_names_its_target(analyze) -> None:
+    # "threatened on Friday to impose sanctions on X": the time phrase makes the small parser hang
+    # the to-infinitive as an adverbial clause; it is still the threat's content and names its target.
+    event = primary(analyze, "Ankara threatened on Friday to impose tariffs on Greek imports.")
+    assert event.category == "THREATEN"
+    assert _dyad(event) == ({"TUR"}, {"GRC"})
+    event = primary(analyze, "Japan pledged on Monday to send rice to the Philippines.")
+    assert event.category == "AGREE"
+    assert _dyad(event) == ({"JPN"}, {"PHL"})
+
+
+def test_support_cut_apologies_and_atrocities(analyze) -> None:
+    event = primary(analyze, "Sweden cut its budget support to Zambia over the corruption scandal.")
+    assert event.category == "SANCTION"
+    assert _dyad(event) == ({"SWE"}, {"ZMB"})
+    assert primary(analyze, "Belgium issued an apology to Congo for colonial abuses.").category == "SUPPORT"
+    assert primary(analyze, "Serbian paramilitaries committed atrocities against Bosnian villagers.").category == "ASSAULT"
+    assert primary(analyze, "Canada lifted its tariffs on Chinese electric cars.").category == "RETREAT"

@@ -291,7 +291,8 @@ class EventCoder:
             if tok.head.i not in governors:
                 break
             if tok.dep_ not in ("xcomp", "ccomp", "acomp") and not (
-                    tok.dep_ == "acl" and governors[tok.head.i].entry.nominal and _to_infinitive(tok)):
+                    tok.dep_ == "acl" and governors[tok.head.i].entry.nominal and _to_infinitive(tok)) and not (
+                    _misread_complement(tok.head, tok)):
                 break
             head = tok.head
             mode = governors[head.i].entry.governor
@@ -893,7 +894,7 @@ class EventCoder:
         for c in tok.children:
             if c.dep_ in ("dobj", "ccomp", "xcomp", "dative", "attr") or (
                 c.dep_ == "prep" and c.lower_ in trig.match.entry.preps
-            ):
+            ) or _misread_complement(tok, c):
                 words = list(c.subtree)
                 if trig.match.obj is not None and c.i == trig.match.obj.i:
                     # The event noun of a light pattern ("prevented the demonstration staged by ... to
@@ -1461,6 +1462,19 @@ def _yielding(verb: Token) -> bool:
         if any(t.lemma_.lower() in _PRESSURE_NOUNS for t in child.subtree if t.i != child.i):
             return True
     return False
+
+
+# Verbs that take a to-infinitive complement ("threatened to impose", "refused to attend").
+_CONTROL_VERBS = frozenset({"threaten", "vow", "pledge", "promise", "refuse", "offer", "agree", "decline", "warn",
+                            "swear", "decide", "move", "seek"})
+
+
+def _misread_complement(verb: Token, child: Token) -> bool:
+    """A control verb's to-infinitive that the parser hung as an adverbial clause because a time
+    phrase came between them ("threatened on Friday to impose sanctions")."""
+    return (child.dep_ == "advcl" and verb.lemma_.lower() in _CONTROL_VERBS and _to_infinitive(child)
+            and not any(c.dep_ in ("xcomp", "ccomp") for c in verb.children)
+            and any(c.dep_ in ("prep", "npadvmod") and verb.i < c.i < child.i for c in verb.children))
 
 
 def _to_infinitive(tok: Token) -> bool:
