@@ -476,3 +476,11 @@ def test_support_cut_apologies_and_atrocities(analyze) -> None:
     assert primary(analyze, "Belgium issued an apology to Congo for colonial abuses.").category == "SUPPORT"
     assert primary(analyze, "Serbian paramilitaries committed atrocities against Bosnian villagers.").category == "ASSAULT"
     assert primary(analyze, "Canada lifted its tariffs on Chinese electric cars.").category == "RETREAT"
+
+
+def test_a_pronoun_is_the_reporter_before_an_attribution(analyze) -> None:
+    # "according to a statement" names no country; the one who said "it would" is the government.
+    event = primary(analyze, "Uganda's government said on Friday that it would give opposition parties the right "
+                             "to campaign freely, according to a statement released in Kampala.")
+    assert event.category == "AGREE"
+    assert {a.country for a in event.actor} == {"UGA"}

@@ -330,6 +330,16 @@ class EventCoder:
             trig.intent = True
 
         actors, recipients, place = self._participants(trig, state, entry.category or code.category or "", sent)
+        reporter = _clause_reporter(self._anchor(trig))
+        if reporter is not None:
+            # "Kazakhstan's government said on Thursday that it would ..., according to a statement":
+            # the pronoun is the subject of the verb that reports it, before any attribution.
+            said_by = [a.actor for a in state.resolve(reporter) if a.actor.country]
+            if said_by:
+                for a in actors + recipients:
+                    if a.actor.text.lower() in _SPEAKER_PRONOUNS and not a.actor.country:
+                        a.actor = EventActor(text=a.actor.text, name=said_by[0].name, country=said_by[0].country,
+                                             sector=said_by[0].sector, start=a.actor.start, end=a.actor.end)
         speaker = state.speaker_at(tok.idx)
         if speaker is not None:
             # "Israel said a mortar was fired at it": the open pronoun of a reported clause is its speaker.
@@ -1693,6 +1703,20 @@ def _addressee(clause: Token) -> Token | None:
                 obj = next((g for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"
                             for g in c.children if g.dep_ == "pobj"), None)
             return obj
+        if tok.dep_ not in ("xcomp", "acomp", "conj") or tok.head.i == tok.i:
+            return None
+        tok = tok.head
+    return None
+
+
+def _clause_reporter(clause: Token) -> Token | None:
+    """The subject of the reporting verb above ``clause``, through its complements ("said that it
+    was willing to accept")."""
+    tok = clause
+    for _ in range(3):
+        found = _reporter(tok)
+        if found is not None:
+            return found
         if tok.dep_ not in ("xcomp", "acomp", "conj") or tok.head.i == tok.i:
             return None
         tok = tok.head
