@@ -484,3 +484,11 @@ def test_a_pronoun_is_the_reporter_before_an_attribution(analyze) -> None:
                              "to campaign freely, according to a statement released in Kampala.")
     assert event.category == "AGREE"
     assert {a.country for a in event.actor} == {"UGA"}
+
+
+def test_a_list_of_demands_is_a_demand(analyze) -> None:
+    event = primary(analyze, "Armenia's foreign ministry issued a list of demands to Baku on Monday.")
+    assert event.category == "REQUEST"
+    assert _dyad(event) == ({"ARM"}, {"AZE"})
+    event = primary(analyze, "Boko Haram fighters carried out a series of raids on villages in northern Cameroon.")
+    assert event.category == "ASSAULT"

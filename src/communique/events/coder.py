@@ -186,6 +186,11 @@ class EventCoder:
                 if tok.dep_ == "compound" and head.lemma_.lower() in CARRIER_NOUNS and head.i not in consumed:
                     # "a mediation effort between X and Y": the carrier noun holds the syntax.
                     triggers[head.i] = _Trigger(head, Match(nm.entry, tok, ()))
+                elif (tok.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in _SET_NOUNS
+                      and head.head.i not in consumed and head.head.i not in triggers):
+                    # "issued a list of demands to Ankara", "a wave of attacks hit ...": the set noun
+                    # holds the syntax of the events it counts.
+                    triggers[head.head.i] = _Trigger(head.head, Match(nm.entry, tok, ()))
                 else:
                     triggers[tok.i] = _Trigger(tok, nm)
         if not triggers:
@@ -1455,6 +1460,9 @@ def _protective_purpose(verb: Token) -> bool:
     return any(c.dep_ in ("advcl", "xcomp") and c.lemma_.lower() in _PROTECTIVE and _to_infinitive(c)
                for c in verb.children)
 
+
+# Nouns that count events ("a list of demands", "a wave of attacks").
+_SET_NOUNS = frozenset({"list", "set", "series", "raft", "string", "wave", "round", "spate", "flurry"})
 
 _CONSENTING = frozenset({"agree", "accept", "consent"})
 # Words that introduce what a concession answers ("following demands", "bowing to pressure").
