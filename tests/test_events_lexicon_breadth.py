@@ -492,3 +492,10 @@ def test_a_list_of_demands_is_a_demand(analyze) -> None:
     assert _dyad(event) == ({"ARM"}, {"AZE"})
     event = primary(analyze, "Boko Haram fighters carried out a series of raids on villages in northern Cameroon.")
     assert event.category == "ASSAULT"
+
+
+def test_two_demonyms_on_a_group_name_two_sides(analyze) -> None:
+    # "Indian and French forces": the group mention holds the last demonym; the first is a side too.
+    event = primary(analyze, "Indian and French forces held joint naval exercises in the Arabian Sea.")
+    assert event.category == "COOPERATE"
+    assert {a.country for a in event.actor} | {r.country for r in event.recipient} == {"IND", "FRA"}

@@ -1086,11 +1086,15 @@ class _DocState:
     def _coordinated_modifiers(self, head: Token, found: _Actor) -> list[_Actor]:
         """"Chinese and Indian diplomats": the second demonym names a second actor."""
         extra: list[_Actor] = []
+        seen = {found.actor.country}
         for c in head.children:
             if c.dep_ in ("amod", "compound") and self.by_token.get(c.i) is not None:
-                for conj in c.conjuncts:
+                # "Philippine and Japanese forces": the group mention may hold the last demonym,
+                # so the first one is a second actor too.
+                for conj in (c, *c.conjuncts):
                     mm = self.by_token.get(conj.i)
-                    if mm is not None and mm.country and mm.country != found.actor.country:
+                    if mm is not None and mm.country and mm.country not in seen and (conj.i != c.i or c.conjuncts):
+                        seen.add(mm.country)
                         extra.append(_Actor(self._group(head, mm)))
         return extra
 
