@@ -499,3 +499,9 @@ def test_two_demonyms_on_a_group_name_two_sides(analyze) -> None:
     event = primary(analyze, "Indian and French forces held joint naval exercises in the Arabian Sea.")
     assert event.category == "COOPERATE"
     assert {a.country for a in event.actor} | {r.country for r in event.recipient} == {"IND", "FRA"}
+
+
+def test_a_shipment_sent_is_aid(analyze) -> None:
+    event = primary(analyze, "A consignment of rifles was sent to Lebanon by the Turkish government.")
+    assert event.category == "AID"
+    assert _dyad(event) == ({"TUR"}, {"LBN"})
