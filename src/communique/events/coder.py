@@ -1704,35 +1704,37 @@ def _background(tok: Token) -> bool:
 _TELLING = frozenset({"tell", "assure", "inform", "promise", "notify", "signal", "reassure", "write"})
 
 
-def _addressee(clause: Token) -> Token | None:
-    """Whom the reporting verb above ``clause`` addresses ("told India it would", "signalled to Baku that")."""
+def _reported_under(clause: Token, verbs: frozenset[str]) -> Token | None:
+    """The complement of a verb in ``verbs`` that ``clause`` is, or sits in through its own
+    complements and conjuncts ("told India it was prepared to grant": grant → prepared → was)."""
     tok = clause
     for _ in range(3):
-        if tok.dep_ == "ccomp" and tok.head.lemma_.lower() in _TELLING:
-            verb = tok.head
-            obj = next((c for c in verb.children if c.dep_ in ("dobj", "dative") and c.pos_ != "ADP"), None)
-            if obj is None:
-                obj = next((g for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"
-                            for g in c.children if g.dep_ == "pobj"), None)
-            return obj
+        if tok.dep_ == "ccomp" and tok.head.lemma_.lower() in verbs:
+            return tok
         if tok.dep_ not in ("xcomp", "acomp", "conj") or tok.head.i == tok.i:
             return None
         tok = tok.head
     return None
+
+
+def _addressee(clause: Token) -> Token | None:
+    """Whom the reporting verb above ``clause`` addresses ("told India it would", "signalled to Baku that")."""
+    complement = _reported_under(clause, _TELLING)
+    if complement is None:
+        return None
+    verb = complement.head
+    obj = next((c for c in verb.children if c.dep_ in ("dobj", "dative") and c.pos_ != "ADP"), None)
+    if obj is None:
+        obj = next((g for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"
+                    for g in c.children if g.dep_ == "pobj"), None)
+    return obj
 
 
 def _clause_reporter(clause: Token) -> Token | None:
     """The subject of the reporting verb above ``clause``, through its complements ("said that it
     was willing to accept")."""
-    tok = clause
-    for _ in range(3):
-        found = _reporter(tok)
-        if found is not None:
-            return found
-        if tok.dep_ not in ("xcomp", "acomp", "conj") or tok.head.i == tok.i:
-            return None
-        tok = tok.head
-    return None
+    complement = _reported_under(clause, _REPORTING)
+    return _reporter(complement) if complement is not None else None
 
 
 def _reporter(clause: Token) -> Token | None:
