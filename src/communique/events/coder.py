@@ -253,7 +253,7 @@ class EventCoder:
                 return False
             if dep == "xcomp" and head.i in governors:
                 return False
-            if dep == "acl" and head.i in governors and governors[head.i].entry.nominal and _to_infinitive(tok):
+            if _noun_complement(tok, governors):
                 # "announced plans to build": the plan is what the clause reports. "Israel's plan to
                 # annex drew condemnation": the plan is the topic of another event and stays in it.
                 # The plan's own clause may still sit in another event's argument ("demanded that the US
@@ -295,9 +295,8 @@ class EventCoder:
         for _ in range(3):
             if tok.head.i not in governors:
                 break
-            if tok.dep_ not in ("xcomp", "ccomp", "acomp") and not (
-                    tok.dep_ == "acl" and governors[tok.head.i].entry.nominal and _to_infinitive(tok)) and not (
-                    _misread_complement(tok.head, tok)):
+            if not (tok.dep_ in ("xcomp", "ccomp", "acomp") or _noun_complement(tok, governors)
+                    or _misread_complement(tok.head, tok)):
                 break
             head = tok.head
             mode = governors[head.i].entry.governor
@@ -341,17 +340,11 @@ class EventCoder:
             # the pronoun is the subject of the verb that reports it, before any attribution.
             said_by = [a.actor for a in state.resolve(reporter) if a.actor.country]
             if said_by:
-                for a in actors + recipients:
-                    if a.actor.text.lower() in _SPEAKER_PRONOUNS and not a.actor.country:
-                        a.actor = EventActor(text=a.actor.text, name=said_by[0].name, country=said_by[0].country,
-                                             sector=said_by[0].sector, start=a.actor.start, end=a.actor.end)
+                _fill_pronouns(actors + recipients, said_by[0])
         speaker = state.speaker_at(tok.idx)
         if speaker is not None:
             # "Israel said a mortar was fired at it": the open pronoun of a reported clause is its speaker.
-            for a in actors + recipients:
-                if a.actor.text.lower() in _SPEAKER_PRONOUNS and not a.actor.country:
-                    a.actor = EventActor(text=a.actor.text, name=speaker.name, country=speaker.country,
-                                         sector=speaker.sector, start=a.actor.start, end=a.actor.end)
+            _fill_pronouns(actors + recipients, speaker)
             recipients = [r for r in recipients if r.actor.country or r.actor.name]
         actors = [a for a in actors if a.actor.country or a.actor.name]
         own = {a.actor.country for a in actors}
@@ -1499,6 +1492,12 @@ def _misread_complement(verb: Token, child: Token) -> bool:
             and any(c.dep_ in ("prep", "npadvmod") and verb.i < c.i < child.i for c in verb.children))
 
 
+def _noun_complement(tok: Token, governors: dict[int, Match]) -> bool:
+    """Whether ``tok`` is the to-infinitive of a governing noun ("plans *to build*")."""
+    gov = governors.get(tok.head.i)
+    return tok.dep_ == "acl" and gov is not None and gov.entry.nominal and _to_infinitive(tok)
+
+
 def _to_infinitive(tok: Token) -> bool:
     """Whether ``tok`` heads a to-infinitive ("plans *to build*")."""
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
@@ -1702,6 +1701,14 @@ def _background(tok: Token) -> bool:
 
 # Verbs that report a promise to someone: their object (or "to"-object) is the one promised.
 _TELLING = frozenset({"tell", "assure", "inform", "promise", "notify", "signal", "reassure", "write"})
+
+
+def _fill_pronouns(sides: list[_Actor], who: EventActor | Speaker) -> None:
+    """Give the open pronouns among ``sides`` ("it", "he") the name and country of ``who``."""
+    for a in sides:
+        if a.actor.text.lower() in _SPEAKER_PRONOUNS and not a.actor.country:
+            a.actor = EventActor(text=a.actor.text, name=who.name, country=who.country, sector=who.sector,
+                                 start=a.actor.start, end=a.actor.end)
 
 
 def _reported_under(clause: Token, verbs: frozenset[str]) -> Token | None:
