@@ -126,6 +126,35 @@ def test_phrasal_call_on_is_request_to_the_object_of_on(analyze) -> None:
     assert countries(e.actor) == {"DEU"} and countries(e.recipient) == {"RUS"}
     assert not [x for x in events if x.category == "RETREAT"]  # the demanded withdrawal is not an event
 
+@pytest.mark.parametrize(("text", "cameo"), [
+    # CAMEO files an appeal (02) apart from a demand (10); PLOVER calls both REQUEST.
+    ("Norway urged Sri Lanka to resume peace talks.", "020"),
+    ("Sweden asked Egypt to free the detained journalists.", "020"),
+    ("Ghana appealed to Togo for an end to the border closures.", "020"),
+    ("The Philippines asked Japan for humanitarian aid after the typhoon.", "023"),
+    ("Brazil called for the release of the aid workers held in Venezuela.", "0253"),
+    ("Turkey urged restraint on Armenia after the shelling.", "0256"),
+    ("Iraq demanded that Turkey withdraw its troops from the north.", "100"),
+    ("China insisted on an apology from Japan.", "100"),
+])
+def test_appeals_and_demands_keep_their_cameo_codes(analyze, text: str, cameo: str) -> None:
+    e = find(events_of(analyze, text), "REQUEST")
+    assert e.cameo == cameo, text
+    # Goldstein follows the code: any appeal (-0.3 to +4.0) scores above a demand (-5.0).
+    assert (e.goldstein > -5.0) == cameo.startswith("02")
+
+
+
+@pytest.mark.parametrize(("text", "cameo"), [
+    # A non-state armed group plants its bombs (183); an air force drops them (195).
+    ("Baloch separatists bombed a bus carrying engineers in Quetta.", "183"),
+    ("Gunmen bombed a police station in Peshawar on Sunday.", "183"),
+    ("The Russian air force bombed rebel positions near Aleppo.", "195"),
+])
+def test_who_bombs_decides_the_kind_of_bombing(analyze, text: str, cameo: str) -> None:
+    e = find(events_of(analyze, text), "ASSAULT")
+    assert e.cameo == cameo, text
+
 
 def test_imposed_sanctions_on(analyze) -> None:
     e = [x for x in events_of(analyze, "China imposed sanctions on Lithuania last week.")][0]

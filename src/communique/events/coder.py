@@ -312,6 +312,12 @@ class EventCoder:
                 trig.negated_by_governor = True
             tok = head
 
+    def _category(self, entry: LexEntry) -> str | None:
+        """The PLOVER category a lexicon entry codes (its own column wins over the CAMEO→PLOVER table)."""
+        if entry.category:
+            return entry.category
+        return self.ontology.code(entry.cameo).category if entry.cameo else None
+
     # ---------------------------------------------------------------- one event
     def _build(self, trig: _Trigger, sent: Span, index: int, state: _DocState, article: Article,
                published: date | None) -> Event | None:
@@ -425,6 +431,12 @@ class EventCoder:
         solo = next((f[5:] for f in entry.flags if f.startswith("solo:")), None)
         if solo is not None and not recipients and len(actors) <= 1:
             code = self.ontology.code(solo)
+            category, mode = code.category or category, code.mode
+        irregular = next((f[10:] for f in entry.flags if f.startswith("irregular:")), None)
+        if irregular is not None and actors and all(a.actor.sector in _IRREGULAR_SECTORS for a in actors):
+            # "Separatists bombed a bus": an armed group without an air force plants bombs (CAMEO 183),
+            # it does not drop them (195).
+            code = self.ontology.code(irregular)
             category, mode = code.category or category, code.mode
         if (category == "MOBILIZE" and code.code in ("153", "154") and recipients
                 and tok.lemma_.lower() in ("deploy", "send", "dispatch", "station")
@@ -807,7 +819,7 @@ class EventCoder:
                     if inner is not None and inner.actor.country not in {a.actor.country for a in actors}:
                         recipients.append(inner)
                         break
-        if not recipients and (trig.match.entry.cameo or "").startswith("10"):
+        if not recipients and self._category(trig.match.entry) == "REQUEST":
             recipients = [a for a in state.resolve(asked) if a.actor.country] if (asked := _asked(noun)) else []
         head = noun.head
         claim = _claimed_by(noun)
@@ -1550,6 +1562,9 @@ def _subject(tok: Token, names_actor: Callable[[Token], bool] | None = None) -> 
 
 _OBLIGATION = frozenset({"must", "should", "ought"})
 # The trigger of an obligation in reported speech whose verb is no event of its own.
+# Sectors of armed actors that are not a state's forces (knowledge/data/sectors.tsv).
+_IRREGULAR_SECTORS = frozenset({"REB", "INS", "SEP", "UAF", "PRM", "CRM", "IMG"})
+
 _OBLIGATION_ENTRY = LexEntry(pattern="<obligation>", head="", nominal=False, particles=(), objects=frozenset(),
                              compounds=(), cameo="100", category=None, mode=None, flags=frozenset(),
                              preps=DEFAULT_PREPS)
