@@ -505,3 +505,27 @@ def test_a_shipment_sent_is_aid(analyze) -> None:
     event = primary(analyze, "A consignment of rifles was sent to Lebanon by the Turkish government.")
     assert event.category == "AID"
     assert _dyad(event) == ({"TUR"}, {"LBN"})
+
+
+@pytest.mark.parametrize(("text", "category", "actor", "recipient"), [
+    # A court's verdict read as a small clause ("found X guilty"), a case brought before a court.
+    ("A Russian court found the Ukrainian pilot guilty of murder on Tuesday.", "SANCTION", "RUS", "UKR"),
+    ("Nicaragua took Germany to the International Court of Justice over arms sales.", "ACCUSE", "NIC", "DEU"),
+    # Yielding, things handed back (also in the passive), access granted, contacts curtailed.
+    ("The Peruvian government gave way to striking miners after a week of road blockades.", "CONCEDE", "PER", None),
+    ("The bodies of six Turkish sailors were returned to Ankara by Libya on Sunday.", "RETREAT", "LBY", "TUR"),
+    ("Syria let the UN chemical weapons inspectors into the Ghouta district.", "RETREAT", "SYR", None),
+    ("Lithuania curtailed its diplomatic contacts with Belarus.", "SANCTION", "LTU", "BLR"),
+    ("Canada pulled out its embassy staff from Kabul as the Taliban advanced.", "SANCTION", "CAN", None),
+    # Roads blockaded by a named group of workers; hostages seized; nerve gas released.
+    ("Chilean fishermen blockaded the main highway near Puerto Montt over fishing quotas.", "PROTEST", "CHL", None),
+    ("Pirates seized 17 hostages from a Greek tanker off the Somali coast.", "ASSAULT", None, None),
+    ("Cult members released sarin gas in a crowded shopping centre in Osaka.", "ASSAULT", None, "JPN"),
+])
+def test_second_sweep_rows(analyze, text: str, category: str, actor: str | None, recipient: str | None) -> None:
+    event = primary(analyze, text)
+    assert event.category == category, text
+    if actor:
+        assert actor in {a.country for a in event.actor}, text
+    if recipient:
+        assert recipient in {r.country for r in event.recipient}, text

@@ -304,6 +304,9 @@ def _find_object(token: Token, lemmas: frozenset[str]) -> Token | None:
             for grand in child.children:
                 if grand.dep_ == "nsubj" and not lemmas.isdisjoint(_forms(grand)):
                     return grand
+        # "found the journalist guilty": the parser reads the small clause as a clause "[was] guilty".
+        if child.dep_ == "ccomp" and child.pos_ == "ADJ" and child.lemma_.lower() in lemmas:
+            return child
         # "carried out an attack": the object may hang on the particle's verb through a prep.
         if child.dep_ == "prt":
             continue
