@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from importlib import resources
 
-from communique.events.lexicon import load_lexicon
+import pytest
+
+from communique.events.lexicon import _parse, load_lexicon
 from communique.records import Event
 
 PUBLISHED = "2025-04-18"
@@ -39,6 +41,14 @@ def test_derived_table_keeps_its_licence_and_loads_below_the_hand_lexicon() -> N
     returns = lexicon.verbs["return"]
     bare = [e for e in returns if e.specificity == 0]
     assert bare and not bare[0].derived
+
+
+def test_a_lexicon_row_without_a_code_is_an_error_not_a_silent_non_event() -> None:
+    header = "pattern\tcameo\tcategory\tmode\tflags\tpreps\n"
+    assert _parse(header + "rap\t111\t\t\t\t\n")[0].cameo == "111"
+    assert _parse(header + "offer +condolence\t-\t-\t-\t\t\n")[0].cameo is None  # a deliberate blocker
+    with pytest.raises(ValueError, match=r"line 2 \('question \+motive'\)"):
+        _parse(header + "question +motive\t\t\t\t\n")
 
 
 def test_a_verb_only_the_derived_table_knows_is_coded(analyze) -> None:

@@ -529,3 +529,13 @@ def test_second_sweep_rows(analyze, text: str, category: str, actor: str | None,
         assert actor in {a.country for a in event.actor}, text
     if recipient:
         assert recipient in {r.country for r in event.recipient}, text
+
+
+@pytest.mark.parametrize("text", [
+    "Morocco rapped Algeria for sheltering the separatist leader.",
+    "The Chinese foreign ministry assailed the Philippine coast guard's conduct.",
+    "Greece took issue with Turkey's maritime claims.",
+    "Hungary questioned Ukraine's commitment to minority rights.",
+])
+def test_more_ways_to_criticise(analyze, text: str) -> None:
+    assert primary(analyze, text).category == "ACCUSE"

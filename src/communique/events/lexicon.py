@@ -316,7 +316,7 @@ def _find_object(token: Token, lemmas: frozenset[str]) -> Token | None:
 def _parse(text: str, derived: bool = False) -> list[LexEntry]:
     entries: list[LexEntry] = []
     header_seen = False
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         cols = line.split("\t")
@@ -325,6 +325,10 @@ def _parse(text: str, derived: bool = False) -> list[LexEntry]:
             continue
         cols += [""] * (6 - len(cols))
         pattern, cameo, category, mode, flags, preps = (c.strip() for c in cols[:6])
+        if not cameo:
+            # A shifted column would otherwise load as a silent non-event.
+            raise ValueError(f"event lexicon line {number} ({pattern!r}): no CAMEO code in the second column "
+                             "(write '-' for a governing verb or a row that blocks a trigger)")
         nominal = pattern.startswith("n:")
         words = pattern[2:].split() if nominal else pattern.split()
         objects: set[str] = set()
