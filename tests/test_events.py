@@ -307,3 +307,23 @@ def test_relative_clause_subject(analyze) -> None:
 def test_coordinated_demonyms_are_both_sides(analyze) -> None:
     e = find(events_of(analyze, "Chinese and Indian diplomats held a round of talks in Beijing."), "CONSULT")
     assert countries(e.actor) | countries(e.recipient) == {"CHN", "IND"}
+
+
+@pytest.mark.parametrize(("text", "category", "actor", "recipient"), [
+    # Forces moved in the passive act for their own side; the place they go to is the target.
+    ("Egyptian troops were deployed to Sudan on Friday.", "MOBILIZE", "EGY", "SDN"),
+    # A force moved or pulled back faces the country across the border or standoff the clause names.
+    ("Azerbaijan massed armoured units along its border with Iran.", "MOBILIZE", "AZE", "IRN"),
+    ("Belarus held snap drills near the Polish border.", "MOBILIZE", "BLR", "POL"),
+    ("Japan raised the readiness of its air defences amid growing tension with China.", "MOBILIZE", "JPN", "CHN"),
+    ("Kyrgyz troops were pulled back from the frontier with Tajikistan.", "RETREAT", "KGZ", "TJK"),
+])
+def test_forces_face_the_country_across_the_line(analyze, text: str, category: str, actor: str,
+                                                 recipient: str) -> None:
+    e = find(events_of(analyze, text), category)
+    assert countries(e.actor) == {actor} and countries(e.recipient) == {recipient}, text
+
+
+def test_two_demonyms_on_one_group_keep_the_order_written(analyze) -> None:
+    e = find(events_of(analyze, "Sudanese and Chadian soldiers clashed near the border town of Adre."), "ASSAULT")
+    assert countries(e.actor) == {"SDN"} and countries(e.recipient) == {"TCD"}

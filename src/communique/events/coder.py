@@ -584,7 +584,14 @@ class EventCoder:
             elif subj is not None:
                 actors = state.resolve(subj)
             elif passive_subj is not None and passive_subj.i != getattr(trig.match.obj, "i", -1):
-                recipients = state.resolve(passive_subj)
+                moved = state.resolve(passive_subj)
+                if (entry.cameo or "").startswith(_FORCE_MOVES) and moved and all(
+                        m.actor.sector in _FORCES for m in moved):
+                    # "Turkish troops were deployed to Libya", "Chinese troops were pulled back": the
+                    # forces moved (or put on alert) act for their own side; no one else is named.
+                    actors = moved
+                else:
+                    recipients = moved
             if "passto" in entry.flags and is_passive and agent is None:
                 # "Moscow's ambassador was summoned to the Czech foreign ministry": whoever one is
                 # summoned to acts; the one summoned (the object, here the subject) is the target.
@@ -663,6 +670,12 @@ class EventCoder:
         if (not recipients and "place" in entry.flags and place_actor is not None
                 and place_actor.country not in {a.actor.country for a in actors}):
             recipients = [_Actor(place_actor, False)]
+        if not any(r.actor.country for r in recipients) and category in _FACING and actors:
+            # "massed troops along its border with Pakistan", "near the Finnish border", "amid
+            # tension with North Korea": forces moved or pulled back face the country across the line.
+            across = _frontier_target(self._anchor(trig), state, {a.actor.country for a in actors})
+            if across is not None:
+                recipients = [_Actor(across, False)]
         if not recipients and not had_recipient_slot and not entry.nominal:
             recipients = self._fallback_recipients(trig, state, actors)
         # A named person or group the knowledge base gives no country ("President Okoro", "the
@@ -1075,8 +1088,9 @@ class _DocState:
                     continue
             found = self._resolve_head(head)
             if found is not None:
-                out.append(found)
-                out += self._coordinated_modifiers(head, found)
+                # In the order written: "Ethiopian and Eritrean forces fought" has Ethiopia first.
+                both = [found, *self._coordinated_modifiers(head, found)]
+                out += sorted(both, key=lambda a: a.actor.start if a.actor.start is not None else -1)
         return out
 
     def _sentence_pair(self, head: Token) -> list[ActorMention]:
@@ -1289,6 +1303,26 @@ def _protest_target(anchor: Token, state: _DocState, own: set[str | None]) -> Ev
                     m = state.scope_mention({t.i for t in pobj.subtree}, own)
                     if m is not None and m.country not in own:
                         return state.event_actor(m)
+    return None
+
+
+# Categories of force moved towards or away from someone: the country across the line is the target.
+_FACING = frozenset({"MOBILIZE", "RETREAT"})
+_FRONTIERS = frozenset({"border", "frontier", "boundary", "tension", "tensions", "standoff", "stand-off"})
+
+
+def _frontier_target(anchor: Token, state: _DocState, own: set[str | None]) -> EventActor | None:
+    """The other country of a border, frontier or standoff the event's clause names, else None."""
+    for t in anchor.subtree:
+        if t.lemma_.lower() in _FRONTIERS or (t.lower_ == "line" and any(
+                g.lower_ == "control" for g in t.subtree)):
+            scope = {g.i for g in t.subtree if g.i != t.i}
+            # "pulled back from the frontier with Tajikistan": the parser may hang "with X" higher up.
+            scope |= {g.i for up in t.ancestors if up.i == anchor.i or anchor.i in {a.i for a in up.ancestors}
+                      for c in up.children if c.dep_ == "prep" and c.lower_ == "with" for g in c.subtree}
+            m = state.scope_mention(scope, own)
+            if m is not None:
+                return state.event_actor(m)
     return None
 
 
@@ -1562,6 +1596,11 @@ def _subject(tok: Token, names_actor: Callable[[Token], bool] | None = None) -> 
 
 _OBLIGATION = frozenset({"must", "should", "ought"})
 # The trigger of an obligation in reported speech whose verb is no event of its own.
+# CAMEO codes whose passive subject, when it is a force, is the side that acts ("troops were
+# deployed", "were put on alert", "were pulled back", "were demobilised"): 15 mobilise, 087 de-escalate.
+_FORCE_MOVES = ("15", "087")
+_FORCES = frozenset({"MIL", "COP", "REB", "INS", "SEP", "PRM", "UAF"})
+
 # Sectors of armed actors that are not a state's forces (knowledge/data/sectors.tsv).
 _IRREGULAR_SECTORS = frozenset({"REB", "INS", "SEP", "UAF", "PRM", "CRM", "IMG"})
 
