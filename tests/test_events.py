@@ -327,3 +327,14 @@ def test_forces_face_the_country_across_the_line(analyze, text: str, category: s
 def test_two_demonyms_on_one_group_keep_the_order_written(analyze) -> None:
     e = find(events_of(analyze, "Sudanese and Chadian soldiers clashed near the border town of Adre."), "ASSAULT")
     assert countries(e.actor) == {"SDN"} and countries(e.recipient) == {"TCD"}
+
+
+def test_what_is_lifted_weighs_on_whom_its_own_clause_names(analyze) -> None:
+    e = find(events_of(analyze, "Qatar lifted the travel restrictions it had imposed on Egyptian workers."), "CONCEDE")
+    assert countries(e.actor) == {"QAT"} and countries(e.recipient) == {"EGY"}
+
+
+def test_an_unnamed_victim_is_not_from_the_country_that_reports_it(analyze) -> None:
+    # The detainees take the country the event happens in, not that of the officials quoted.
+    e = find(events_of(analyze, "Libyan militiamen beat detainees, Italian officials said."), "ASSAULT")
+    assert countries(e.actor) == {"LBY"} and countries(e.recipient) == {"LBY"}

@@ -681,10 +681,15 @@ class EventCoder:
         # A named person or group the knowledge base gives no country ("President Okoro", "the
         # judge") most often belongs to the country the sentence is about: news sentences name
         # foreign parties explicitly, home ones by title. Prefer a country the other side lacks.
+        # Not the country of whoever reports the event ("Iraqi police tortured detainees, U.S.
+        # officials said": the detainees are no Americans).
+        reporter = _clause_reporter(self._anchor(trig))
+        told_by = (reporter.left_edge.idx, reporter.right_edge.idx + len(reporter.right_edge)) if reporter else None
         for side, other in ((actors, recipients), (recipients, actors)):
             for a in side:
                 if a.actor.country is None and (a.actor.name or a.group) and not (at_sea and side is recipients):
-                    home_country = state.sentence_country(sent, {o.actor.country for o in other}, a.actor.start)
+                    home_country = state.sentence_country(sent, {o.actor.country for o in other}, a.actor.start,
+                                                          skip=told_by if side is recipients else None)
                     if home_country is not None:
                         a.actor = EventActor(text=a.actor.text, name=a.actor.name, country=home_country,
                                              sector=a.actor.sector, start=a.actor.start, end=a.actor.end)
@@ -788,6 +793,15 @@ class EventCoder:
                             # An open pronoun may be the speaker ("said a rocket was fired at it").
                             out += [a for a in state.resolve(pobj) if a.actor.country or a.actor.name
                                     or a.actor.text.lower() in _SPEAKER_PRONOUNS]
+        if not out and obj is not None:
+            # "lifted the restrictions it had imposed on Australian journalists": the object's own
+            # clause names whom it weighs on.
+            own = {a.actor.country for a in actors}
+            for c in obj.children:
+                if c.dep_ in ("acl", "relcl"):
+                    out += [a for p in c.children if p.dep_ == "prep" and p.lower_ in ("on", "against")
+                            for g in p.children if g.dep_ == "pobj" for a in state.resolve(g)
+                            if a.actor.country and a.actor.country not in own]
         if "theme" in entry.flags and not out:
             for c in tok.children:
                 if c.dep_ == "dobj":
@@ -1000,15 +1014,17 @@ class _DocState:
             stack.extend((c, depth + 1) for c in reversed(list(t.children)))
         return None
 
-    def sentence_country(self, sent: Span, avoid: set[str | None], own: int | None = None) -> str | None:
+    def sentence_country(self, sent: Span, avoid: set[str | None], own: int | None = None,
+                         skip: tuple[int, int] | None = None) -> str | None:
         """The first country named in ``sent`` (see ``sentence_mention``), else None."""
-        m = self.sentence_mention(sent, avoid, own)
+        m = self.sentence_mention(sent, avoid, own, skip)
         return m.country if m is not None else None
 
-    def sentence_mention(self, sent: Span, avoid: set[str | None], own: int | None = None) -> ActorMention | None:
+    def sentence_mention(self, sent: Span, avoid: set[str | None], own: int | None = None,
+                         skip: tuple[int, int] | None = None) -> ActorMention | None:
         """The first mention in ``sent`` that names a country (by name, place, demonym, capital, or a
         person or body of that country), else None. The mention starting at ``own`` (the actor
-        being placed, "ethnic Uzbeks") does not count.
+        being placed, "ethnic Uzbeks") does not count, nor one inside the character range ``skip``.
 
         A country outside ``avoid`` wins over one inside it; one inside it is still returned.
         """
@@ -1016,6 +1032,8 @@ class _DocState:
         for m in self.mentions:
             if m.start >= sent.end_char:
                 break
+            if skip is not None and skip[0] <= m.start < skip[1]:
+                continue
             if (m.start >= sent.start_char and m.country and m.start != own and all(f.country != m.country for f in found)
                     and (m.kind in _HOME_KINDS or m.country in _country_codes())):
                 found.append(m)
