@@ -74,6 +74,13 @@ def test_pronoun_and_role_references(meeting):
     assert (minister.kind, minister.name, minister.country) == ("role", "Sergey Lavrov", "RUS")
 
 
+def test_a_pronoun_can_mean_an_unnamed_office_holder(pipeline):
+    # No date, so no holder from the knowledge base: the office still has a country.
+    doc = pipeline.nlp("Ghana's deputy defence minister said his government would send troops.")
+    his = find(recognise_actors(doc, pipeline.kb, None), "his")
+    assert his.country == "GHA"
+
+
 def test_countries_places_and_metonyms(meeting):
     assert (find(meeting, "Iran").kind, find(meeting, "Iran").country) == ("country", "IRN")
     assert find(meeting, "Russia").country == "RUS"

@@ -920,7 +920,8 @@ class _Recogniser:
                     holder = self.holder(m.country, m.role)
                     if holder is not None:
                         m.name, m.sector = holder.name, holder.sector or m.sector
-                        persons.append(m)
+                    # Unnamed or not, "Kuwait's foreign minister" is a person a later "his" can mean.
+                    persons.append(m)
 
     def sentence_ids(self) -> list[int]:
         """Sentence number of every token (all 0 when the pipeline has no sentence boundaries)."""
