@@ -1315,7 +1315,7 @@ def _protest_target(anchor: Token, state: _DocState, own: set[str | None]) -> Ev
             m = state.scope_mention({t.i for t in c.subtree}, set())
             if m is not None:
                 return state.event_actor(m)
-        if c.dep_ == "prep" and c.lower_ in ("outside", "at", "near", "to", "before", "in"):
+        if c.dep_ == "prep" and c.lower_ in ("outside", "at", "near", "to", "before", "in", "on"):
             for pobj in c.children:
                 if pobj.dep_ == "pobj" and pobj.lemma_.lower() in _MISSIONS:
                     m = state.scope_mention({t.i for t in pobj.subtree}, own)
@@ -1536,6 +1536,9 @@ def _yielding(verb: Token) -> bool:
     """Whether ``verb``'s clause (or its complement's) says it answers a demand or pressure."""
     clauses = [verb] + [c for c in verb.children if c.dep_ == "xcomp"]
     for child in (c for clause in clauses for c in clause.children):
+        if child.dep_ == "advcl" and child.lemma_.lower() in ("give", "cave") and any(
+                c.dep_ == "prt" and c.lower_ == "in" for c in child.children):
+            return True  # "agreed to reinstate parliament, giving in to weeks of protests"
         if child.dep_ not in ("advcl", "prep", "npadvmod", "pcomp") or child.lemma_.lower() not in _YIELDING_HEADS:
             continue
         if any(t.lemma_.lower() in _PRESSURE_NOUNS for t in child.subtree if t.i != child.i):

@@ -416,6 +416,8 @@ class _Recogniser:
         if e.kind == "country":
             return _Mention(s, end, "country", e.name, e.country)
         if e.kind == "demonym":
+            if _pan_prefixed(self.doc, s):
+                return None
             return _Mention(s, end, "demonym", e.name, e.country, candidates=e.candidates)
         if e.kind == "group":
             return _Mention(
@@ -515,6 +517,7 @@ class _Recogniser:
                 and cand is not None
                 and cand.end <= c.end
                 and cand.entries[0].kind in ("country", "demonym", "place", "capital")
+                and not _pan_prefixed(self.doc, k)
             ):
                 country = cand.entries[0].country
             hit = self.roles.get(k)
@@ -1013,3 +1016,8 @@ def _copy_actor(m: _Mention, source: _Mention) -> None:
     m.role = m.role or source.role
     m.titles = m.titles + source.titles
     m.actor_id = source.actor_id
+
+
+def _pan_prefixed(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` follows "pan-": "the Pan-American Highway", "a pan-African summit" name no one country."""
+    return i >= 2 and doc[i - 1].text == "-" and doc[i - 2].lower_ == "pan"
