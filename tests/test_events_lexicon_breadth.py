@@ -572,3 +572,24 @@ def test_a_pan_continental_name_belongs_to_no_country(analyze) -> None:
     event = primary(analyze, "Bolivian miners blocked the Pan-American Highway near Oruro.")
     assert event.category == "PROTEST"
     assert {r.country for r in event.recipient} <= {"BOL"}
+
+
+@pytest.mark.parametrize(("text", "category", "actor", "recipient"), [
+    # One side's forces in coordination are one side; their drills near a border face across it.
+    ("Chinese destroyers and frigates held live-fire drills close to the Vietnamese coast.", "MOBILIZE", "CHN", "VNM"),
+    ("Greek police went on high alert along the Turkish border.", "MOBILIZE", "GRC", "TUR"),
+    ("Canada froze high-level contacts with Riyadh after the expulsion.", "SANCTION", "CAN", "SAU"),
+    ("Mali's junta ordered the UN peacekeepers out of the country.", "SANCTION", "MLI", None),
+    ("Vietnamese patrol boats chased Chinese fishermen away from the Paracels.", "COERCE", "VNM", "CHN"),
+    ("Protesters rallied outside the Russian embassy in Tbilisi.", "PROTEST", "GEO", "RUS"),
+    ("Islamist gunmen unleashed a wave of attacks on Christian villages in Burkina Faso.", "ASSAULT", None, "BFA"),
+    # A bomb at a foreign mission is aimed at its country.
+    ("Militants detonated a car bomb outside the Pakistani embassy in Kabul.", "ASSAULT", None, "PAK"),
+])
+def test_fourth_sweep_rows(analyze, text: str, category: str, actor: str | None, recipient: str | None) -> None:
+    event = primary(analyze, text)
+    assert event.category == category, text
+    if actor:
+        assert actor in {a.country for a in event.actor}, text
+    if recipient:
+        assert recipient in {r.country for r in event.recipient}, text

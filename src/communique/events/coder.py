@@ -411,7 +411,12 @@ class EventCoder:
                 actors = [_Actor(a.actor, False) for a in state.resolve(reporter) if a.actor.country]
                 confidence -= 0.15
         # Symmetric events with only one side named take the other from the article's latest pair.
+        paired = False  # both sides named as coordinated actors ("Philippine and Japanese forces")
         if "sym" in entry.flags:
+            if (len(actors) > 1 and len({a.actor.country for a in actors}) == 1
+                    and (not recipients or not _names_other_side(trig))):
+                # "Russian warships and bombers held drills": one side's forces, not two parties.
+                actors = actors[:1]
             # "Israel and Hamas agreed to a ceasefire in Gaza": a recipient that is one of the
             # coordinated actors (read off the place) is no third party; the two sides are the pair.
             if len(actors) > 1 and recipients and {r.actor.country for r in recipients} <= {
@@ -420,18 +425,25 @@ class EventCoder:
             if not recipients and len(actors) > 1:
                 recipients = actors[1:]
                 actors = actors[:1]
+                paired = True
             elif not recipients and len(actors) == 1 and not _names_other_side(trig):
                 partner = state.partner_of(actors[0].actor)
                 if partner is not None:
                     recipients = [_Actor(partner, False)]
                     confidence -= 0.15
+                    paired = True
 
         # A symmetric event with one side only may be another event ("solo:" flag): drills held with
         # nobody are a show of force (150), not military cooperation (062).
         solo = next((f[5:] for f in entry.flags if f.startswith("solo:")), None)
-        if solo is not None and not recipients and len(actors) <= 1:
+        if solo is not None and len(actors) <= 1 and (not recipients or not (paired or _names_other_side(trig))):
+            # Drills with no partner named ("with X") are one side's show of force, whatever other
+            # country the sentence names: the one across a border it names is the target.
             code = self.ontology.code(solo)
             category, mode = code.category or category, code.mode
+            if category in _FACING and actors:
+                across = _frontier_target(self._anchor(trig), state, {a.actor.country for a in actors})
+                recipients = [_Actor(across, False)] if across is not None else recipients
         irregular = next((f[10:] for f in entry.flags if f.startswith("irregular:")), None)
         if irregular is not None and actors and all(a.actor.sector in _IRREGULAR_SECTORS for a in actors):
             # "Separatists bombed a bus": an armed group without an air force plants bombs (CAMEO 183),
@@ -667,6 +679,11 @@ class EventCoder:
         recipients = [r for r in recipients if (r.actor.country, r.actor.name) not in actor_keys
                       or (r.direct and r.actor.text.lower() not in actor_texts
                           and state.kind_at(r.actor.start) in ("group", "role"))]
+        if not any(r.actor.country for r in recipients) and category == "ASSAULT" and actors:
+            # A bomb outside a foreign consulate is aimed at that country, not at the host.
+            mission = _mission_target(self._anchor(trig), state, {a.actor.country for a in actors})
+            if mission is not None:
+                recipients = [_Actor(mission, False)]
         if (not recipients and "place" in entry.flags and place_actor is not None
                 and place_actor.country not in {a.actor.country for a in actors}):
             recipients = [_Actor(place_actor, False)]
@@ -748,6 +765,8 @@ class EventCoder:
                     out += _agents_of(c, state) or state.resolve(c)
                 elif c.dep_ == "prep" and c.lower_ in ("of", "from", "to", "with", "on", "against", "into"):
                     out += [a for g in c.children if g.dep_ == "pobj" for a in state.resolve(g)]
+        # A place of no country ("chased the boats away from the Paracels") names no one chased.
+        out = [a for a in out if a.actor.country or state.kind_at(a.actor.start) not in (None, "place")]
         if out:
             return out
         for c in tok.children:
@@ -920,6 +939,15 @@ class EventCoder:
                         if pobj.dep_ != "pobj":
                             continue
                         m = state.mention_of(pobj)
+                        if pobj.lemma_.lower() in _MISSIONS:
+                            # "outside the Pakistani embassy in Kabul": the mission's country is its
+                            # owner, the place is the city its own phrase names.
+                            where = next((mg for c2 in pobj.children if c2.dep_ == "prep" and c2.lower_ == "in"
+                                          for g in c2.subtree if (mg := state.mention_of(g)) is not None
+                                          and mg.country and mg.kind in _PLACE_KINDS), None)
+                            if where is not None:
+                                return where.text, state.event_actor(where)
+                            continue
                         if m is None or not m.country:
                             # "in Odesa, Ukraine", "in the capital of X": look further into the phrase.
                             inner = next((state.mention_of(g) for g in _place_phrase(pobj)
@@ -1251,7 +1279,7 @@ def _clause_scope(anchor: Token) -> set[int]:
 
 
 # Prepositions of an event's place ("in Kharkiv"), which names no party to it.
-_PLACE_PREPS = frozenset({"in", "at", "on", "over", "near", "inside", "across", "along", "around"})
+_PLACE_PREPS = frozenset({"in", "at", "on", "over", "near", "inside", "across", "along", "around", "outside"})
 # Where an event happens ("in X", "near X", "along the border"); "on" more often names its target.
 _WHERE_PREPS = _PLACE_PREPS - {"on"}
 # Phrases that may name a party or the place of an event (not its circumstances: "amid", "after").
@@ -1315,6 +1343,13 @@ def _protest_target(anchor: Token, state: _DocState, own: set[str | None]) -> Ev
             m = state.scope_mention({t.i for t in c.subtree}, set())
             if m is not None:
                 return state.event_actor(m)
+    return _mission_target(anchor, state, own)
+
+
+def _mission_target(anchor: Token, state: _DocState, own: set[str | None]) -> EventActor | None:
+    """The country of a foreign embassy or consulate the clause places the event at, else None
+    ("marched on the Japanese embassy", "a car bomb outside the British consulate in Istanbul")."""
+    for c in anchor.children:
         if c.dep_ == "prep" and c.lower_ in ("outside", "at", "near", "to", "before", "in", "on"):
             for pobj in c.children:
                 if pobj.dep_ == "pobj" and pobj.lemma_.lower() in _MISSIONS:
