@@ -338,3 +338,28 @@ def test_an_unnamed_victim_is_not_from_the_country_that_reports_it(analyze) -> N
     # The detainees take the country the event happens in, not that of the officials quoted.
     e = find(events_of(analyze, "Libyan militiamen beat detainees, Italian officials said."), "ASSAULT")
     assert countries(e.actor) == {"LBY"} and countries(e.recipient) == {"LBY"}
+
+
+@pytest.mark.parametrize(("text", "actor", "recipient"), [
+    ("Serbia called the Croatian military operation an act of aggression.", "SRB", "HRV"),
+    ("Lebanon described the Israeli air raid on Tyre as a flagrant violation of its sovereignty.", "LBN", "ISR"),
+    ("Ukraine termed the Russian missile strike on Odesa barbaric.", "UKR", "RUS"),
+    ("Jordan said the Israeli settlement expansion was illegal.", "JOR", "ISR"),
+    ("Qatar said the Saudi blockade of its borders was unacceptable.", "QAT", "SAU"),
+])
+def test_a_damning_verdict_on_an_act_denounces_whoever_did_it(analyze, text: str, actor: str,
+                                                             recipient: str) -> None:
+    events = events_of(analyze, text)
+    e = find(events, "ACCUSE")
+    assert countries(e.actor) == {actor} and countries(e.recipient) == {recipient}, text
+    # The act judged is the verdict's topic, not a second event of the sentence.
+    assert max(events, key=lambda x: x.confidence).category == "ACCUSE", text
+
+
+@pytest.mark.parametrize("text", [
+    "Kenya called the talks with Somalia constructive.",
+    "Jordan said the Israeli decision was not illegal.",
+    "The Kenyan union called a general strike.",
+])
+def test_a_mild_or_denied_verdict_is_no_denunciation(analyze, text: str) -> None:
+    assert "ACCUSE" not in {e.category for e in events_of(analyze, text) if not e.negated}, text

@@ -164,6 +164,15 @@ class EventCoder:
                 word = _blame_word(tok)
                 triggers[tok.i] = _Trigger(tok, Match(_BLAME_ENTRY, None, (word,) if word is not None else ()))
         for tok in sent:
+            # "Russia called the air strikes an act of aggression", "X said the raid was a massacre":
+            # a damning verdict on someone's act is a denunciation of them (CAMEO 111).
+            # A verdict wins over the lexicon's reading of its verb ("called the strikes ..." is no
+            # strike called), and what it judges is its topic, not an event of its own.
+            verdict = _verdict(tok) if tok.i not in triggers or tok.lemma_.lower() in _CHARACTERISING else None
+            if verdict is not None:
+                triggers[tok.i] = _Trigger(tok, Match(_VERDICT_ENTRY, None, ()))
+                consumed.add(verdict[1].i)
+        for tok in sent:
             # "X declared that China must drop barriers": an obligation reported by X is X's demand,
             # whatever the verb of the obligation (CAMEO 10); coded below through the reporter.
             if (tok.pos_ in ("VERB", "AUX") and tok.i not in triggers and tok.dep_ == "ccomp"
@@ -388,6 +397,16 @@ class EventCoder:
 
         # A quoted "we"/"I" is the speaker; events inside a quote carry the speaker's name.
 
+        if entry is _VERDICT_ENTRY:
+            judge, judged = _verdict(tok) or (None, None)
+            judges = [a for a in state.resolve(judge) if a.actor.country or a.actor.name] if judge is not None else []
+            own = {a.actor.country for a in judges}
+            scope = _judged_scope(judged) if judged is not None else set()
+            target = next((m for i in sorted(scope) if (m := state.by_token.get(i)) is not None
+                           and m.country and m.country not in own), None)
+            if not judges or target is None:
+                return None
+            actors, recipients = judges, [_Actor(state.event_actor(target), False)]
         blamer = _blamed_by(tok) if entry is _BLAME_ENTRY else None
         if blamer is not None:
             reporters = [a for a in state.resolve(blamer) if a.actor.country or a.actor.name]
@@ -1665,6 +1684,78 @@ _OBLIGATION_ENTRY = LexEntry(pattern="<obligation>", head="", nominal=False, par
                              preps=DEFAULT_PREPS)
 _REPORTING = frozenset({"say", "tell", "declare", "insist", "state", "add", "conclude", "stress", "warn", "argue",
                         "announce", "confirm"})
+
+
+# A damning verdict on someone's act: "X called the strikes an act of aggression", "X described the
+# raid as a massacre", "X said the attacks were unacceptable" (CAMEO 111, criticise or denounce).
+_VERDICT_ENTRY = LexEntry(pattern="<verdict>", head="", nominal=False, particles=(), objects=frozenset(),
+                          compounds=(), cameo="111", category=None, mode=None, flags=frozenset(), preps=())
+_CHARACTERISING = frozenset({"call", "describe", "term", "label", "brand", "characterise", "characterize",
+                             "dub", "deem", "consider", "regard", "view"})
+_DAMNING_NOUNS = frozenset({
+    "massacre", "crime", "aggression", "violation", "breach", "provocation", "atrocity", "genocide", "outrage",
+    "terrorism", "invasion", "escalation", "affront", "insult", "disgrace", "slaughter", "barbarism", "piracy"})
+_DAMNING_ADJECTIVES = frozenset({
+    "unacceptable", "illegal", "unlawful", "illegitimate", "barbaric", "criminal", "unprovoked", "irresponsible",
+    "provocative", "outrageous", "unjustified", "unjustifiable", "inhumane", "reckless", "heinous", "cowardly",
+    "brutal", "deplorable", "reprehensible", "abhorrent", "intolerable", "despicable", "shameful", "savage"})
+_DAMNING = _DAMNING_NOUNS | _DAMNING_ADJECTIVES
+# "an act of aggression / terror / war": the act is damned by what it is an act of.
+_DAMNING_ACTS = frozenset({"aggression", "terror", "terrorism", "war", "piracy", "provocation", "barbarism",
+                           "sabotage", "vandalism", "cowardice", "banditry"})
+
+
+def _damning(t: Token) -> bool:
+    lemma = t.lemma_.lower()
+    if lemma in _DAMNING:
+        return True
+    return lemma == "act" and any(c.dep_ == "prep" and c.lower_ == "of" and any(
+        g.dep_ == "pobj" and g.lemma_.lower() in _DAMNING_ACTS for g in c.children) for c in t.children)
+
+
+def _verdict(tok: Token) -> tuple[Token, Token] | None:
+    """(who judges, what is judged) when ``tok`` damns someone's act, else None.
+
+    "Russia called the strikes an act of aggression", "Iran described the strike as a violation",
+    "Pakistan termed the shelling unprovoked"; "X said the raid was a massacre" (the reported "be").
+    """
+    lemma = tok.lemma_.lower()
+    if lemma in _CHARACTERISING and tok.pos_ == "VERB":
+        judged = next((c for c in tok.children if c.dep_ == "dobj"), None)
+        judge = next((c for c in tok.children if c.dep_ in _SUBJ), None)
+        if judged is None or judge is None:
+            return None
+        for c in tok.children:
+            if c.dep_ in ("oprd", "xcomp", "ccomp", "attr", "acomp") and c.i != judged.i and _damning(c):
+                return judge, judged
+            if c.dep_ == "prep" and c.lower_ == "as" and any(g.dep_ == "pobj" and _damning(g) for g in c.children):
+                return judge, judged
+        # "termed the strike on Odesa barbaric": the parser may take the adjective for the object of
+        # the phrase's last preposition.
+        if any(g.dep_ == "pobj" and g.tag_ not in ("NNS", "NNPS") and g.lemma_.lower() in _DAMNING_ADJECTIVES
+               for g in judged.subtree):
+            return judge, judged
+        return None
+    if lemma == "be" and tok.dep_ == "ccomp" and tok.head.lemma_.lower() in _REPORTING:
+        judged = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+        judge = next((c for c in tok.head.children if c.dep_ in _SUBJ), None)
+        if judged is None or judge is None or _negated(tok):
+            return None
+        if any(c.dep_ in ("attr", "acomp") and _damning(c) for c in tok.children):
+            return judge, judged
+    return None
+
+
+def _judged_scope(judged: Token) -> set[int]:
+    """Tokens of the judged phrase that can name whose act it is: not its target or place ("the
+    strikes *on Yugoslavia*", "the raid *in Gaza*")."""
+    skip: set[int] = set()
+    for c in judged.subtree:
+        if c.dep_ == "prep" and c.lower_ not in ("by", "of") and c.head.i == judged.i:
+            skip.update(g.i for g in c.subtree)
+        if c.dep_ in ("relcl", "acl") and c.head.i == judged.i:
+            skip.update(g.i for g in c.subtree)
+    return {t.i for t in judged.subtree} - skip
 
 
 # The trigger of a blame in reported speech: "X said Y was responsible for Z" (CAMEO 112, accuse).
