@@ -593,3 +593,26 @@ def test_fourth_sweep_rows(analyze, text: str, category: str, actor: str | None,
         assert actor in {a.country for a in event.actor}, text
     if recipient:
         assert recipient in {r.country for r in event.recipient}, text
+
+
+@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), [
+    # An order to leave is an expulsion, coded by whom it expels.
+    ("Burundi ordered the UN peacekeepers to leave the country within a month.", "SANCTION", "1661", "BDI", None),
+    ("Zimbabwe ordered two British aid agencies to leave the country.", "SANCTION", "1663", "ZWE", "GBR"),
+    # Drills off someone's islands with no partner named are a show of force against them.
+    ("Iranian warships held live-fire drills off Emirati islands in the Gulf on Friday.", "MOBILIZE", "150",
+     "IRN", "ARE"),
+    ("Serbia carried out a handover of prisoners to Kosovo at the Merdare crossing.", "RETREAT", "0842", "SRB", None),
+    ("Iran put forward a list of demands to the European Union.", "REQUEST", "100", "IRN", None),
+    ("Qatar withdrew as mediator between Israel and Hamas.", "SANCTION", "165", "QAT", None),
+    ("Belarusian riot police crushed street protests in Minsk.", "ASSAULT", "175", "BLR", "BLR"),
+    ("Saudi Arabia transferred a $500 million loan to Pakistan.", "AID", "070", "SAU", "PAK"),
+])
+def test_fifth_sweep_rows(analyze, text: str, category: str, cameo: str, actor: str | None,
+                          recipient: str | None) -> None:
+    event = primary(analyze, text)
+    assert (event.category, event.cameo) == (category, cameo), text
+    if actor:
+        assert actor in {a.country for a in event.actor}, text
+    if recipient:
+        assert recipient in {r.country for r in event.recipient}, text

@@ -321,6 +321,14 @@ class EventCoder:
                 trig.negated_by_governor = True
             tok = head
 
+    def _expulsion(self, order: Token) -> LexEntry:
+        """The "expel" entry for whoever ``order`` tells to leave (its object, or its passive subject)."""
+        ordered = next((c for c in order.children if c.dep_ in ("dobj", "nsubjpass")), None)
+        lemma = ordered.lemma_.lower() if ordered is not None else ""
+        entries = self.lexicon.verbs.get("expel", [])
+        return next((e for e in entries if lemma in e.objects), None) or next(
+            e for e in entries if not e.objects)
+
     def _category(self, entry: LexEntry) -> str | None:
         """The PLOVER category a lexicon entry codes (its own column wins over the CAMEO→PLOVER table)."""
         if entry.category:
@@ -476,6 +484,11 @@ class EventCoder:
             # "deployed police officers to Haiti to help restore order": forces sent to protect
             # another country are peacekeeping (CAMEO 074), not a mobilisation against it.
             code = self.ontology.code("074")
+            category, mode = code.category or category, code.mode
+        if category == "REQUEST" and tok.lemma_.lower() in _ORDERING and _ordered_to_leave(tok):
+            # "ordered the UN peacekeepers to leave the country": an order to leave is an expulsion,
+            # coded as "expel" codes whom it expels (peacekeepers 1661, aid agencies 1663, migrants 174).
+            code = self.ontology.code(self._expulsion(tok).cameo or "166")
             category, mode = code.category or category, code.mode
         if category == "AGREE" and tok.lemma_.lower() in _CONSENTING and _yielding(tok):
             # "Denmark agreed to tighten its rules following demands from Turkey", "bowing to
@@ -1378,6 +1391,18 @@ def _mission_target(anchor: Token, state: _DocState, own: set[str | None]) -> Ev
     return None
 
 
+_ORDERING = frozenset({"order", "tell", "instruct", "direct", "give"})
+_LEAVING = frozenset({"leave", "depart", "quit", "exit", "vacate"})
+
+
+def _ordered_to_leave(order: Token) -> bool:
+    """Whether ``order`` tells someone to leave ("ordered the mission to leave the country within a
+    week", "was ordered to shut its operations and leave")."""
+    return any(c.dep_ in ("xcomp", "ccomp", "advcl") and _to_infinitive(c) and (
+        c.lemma_.lower() in _LEAVING or any(g.dep_ == "conj" and g.lemma_.lower() in _LEAVING for g in c.children))
+        for c in order.children)
+
+
 # Categories of force moved towards or away from someone: the country across the line is the target.
 _FACING = frozenset({"MOBILIZE", "RETREAT"})
 _FRONTIERS = frozenset({"border", "frontier", "boundary", "tension", "tensions", "standoff", "stand-off"})
@@ -1809,7 +1834,9 @@ def _obligation_reporter(tok: Token, governor: Token | None) -> Token | None:
 def _names_other_side(trig: _Trigger) -> bool:
     """Whether the trigger has a phrase for its other side, even one naming no actor ("ties with powers")."""
     heads = [trig.token] + ([trig.match.obj] if trig.match.obj is not None else [])
-    return any(c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and c.lower_ in trig.match.entry.preps)
+    # (A noun's "object" is a misparse: "drills off Greek islands" read as drills [taking] islands.)
+    return any((c.dep_ in ("dobj", "dative") and h.i == trig.token.i)
+               or (c.dep_ == "prep" and c.lower_ in trig.match.entry.preps)
                for h in heads for c in h.children if c.i != getattr(trig.match.obj, "i", -1))
 
 
