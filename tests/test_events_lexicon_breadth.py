@@ -616,3 +616,22 @@ def test_fifth_sweep_rows(analyze, text: str, category: str, cameo: str, actor: 
         assert actor in {a.country for a in event.actor}, text
     if recipient:
         assert recipient in {r.country for r in event.recipient}, text
+
+
+@pytest.mark.parametrize(("text", "category", "actor", "recipient"), [
+    # An order to one's own troops governs what they are ordered to do; without one it deploys them.
+    ("Armenia ordered its troops to pull back from the Azerbaijani border villages.", "RETREAT", "ARM", None),
+    ("Egypt ordered troops to the Libyan border.", "MOBILIZE", "EGY", "LBY"),
+    # Party supporters beating opponents is political violence, not a protest.
+    ("Supporters of Uganda's ruling party attacked opposition activists in Kampala.", "ASSAULT", "UGA", "UGA"),
+    ("Britain froze $50 million in budget assistance to Malawi.", "SANCTION", "GBR", "MWI"),
+    # A time phrase after the verb is no particle: "called off ... on Saturday" is not "called on".
+    ("Turkey called off the planned summit with Greece on Monday.", "SANCTION", "TUR", "GRC"),
+])
+def test_sixth_sweep_rows(analyze, text: str, category: str, actor: str | None, recipient: str | None) -> None:
+    event = primary(analyze, text)
+    assert event.category == category, text
+    if actor:
+        assert actor in {a.country for a in event.actor}, text
+    if recipient:
+        assert recipient in {r.country for r in event.recipient}, text

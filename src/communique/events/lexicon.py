@@ -108,7 +108,8 @@ class Lexicon:
             ok = True
             for word in entry.particles:
                 found = next(
-                    (c for c in token.children if c.dep_ in _PARTICLE_DEPS and c.lower_ == word), None
+                    (c for c in token.children if c.dep_ in _PARTICLE_DEPS and c.lower_ == word
+                     and not _temporal(c)), None
                 )
                 if found is None and token.i + 1 < len(token.doc):
                     # "handed over 32 prisoners": the parser read the particle as "over" = "more than".
@@ -275,6 +276,16 @@ def _to_clause(token: Token) -> bool:
     """Whether ``token`` takes a to-infinitive ("told Manila to stop", not "told reporters that")."""
     return any(c.dep_ in ("xcomp", "ccomp") and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
                for c in token.children)
+
+
+def _temporal(prep: Token) -> bool:
+    """Whether a preposition heads a time phrase ("called off the talks *on Saturday*" is no "call on")."""
+    return prep.dep_ == "prep" and any(
+        g.dep_ == "pobj" and (g.ent_type_ in ("DATE", "TIME") or g.lower_ in _TIME_WORDS) for g in prep.children)
+
+
+_TIME_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
+                         "tonight", "morning", "evening", "night", "afternoon", "weekend"})
 
 
 def _find_object(token: Token, lemmas: frozenset[str]) -> Token | None:
