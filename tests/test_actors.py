@@ -81,6 +81,15 @@ def test_a_pronoun_can_mean_an_unnamed_office_holder(pipeline):
     assert his.country == "GHA"
 
 
+@pytest.mark.parametrize(("text", "country"), [
+    ("Nigeria's Foreign Office summoned the envoy.", "NGA"),
+    ("The Foreign Office summoned the envoy.", "GBR"),  # London's, when no one else owns it
+])
+def test_a_seat_belongs_to_the_country_that_owns_it_in_the_sentence(pipeline, text, country):
+    mentions = recognise_actors(pipeline.nlp(text), pipeline.kb, None)
+    assert find(mentions, "Foreign Office").country == country
+
+
 def test_countries_places_and_metonyms(meeting):
     assert (find(meeting, "Iran").kind, find(meeting, "Iran").country) == ("country", "IRN")
     assert find(meeting, "Russia").country == "RUS"

@@ -635,3 +635,9 @@ def test_sixth_sweep_rows(analyze, text: str, category: str, actor: str | None, 
         assert actor in {a.country for a in event.actor}, text
     if recipient:
         assert recipient in {r.country for r in event.recipient}, text
+
+
+def test_teargassed_is_repression(analyze) -> None:
+    # spaCy lemmatises "teargassed" as "teargasse"; the doubled consonant is undone.
+    event = primary(analyze, "Ugandan police teargassed opposition supporters in Kampala.")
+    assert event.category == "ASSAULT" and event.cameo == "175"

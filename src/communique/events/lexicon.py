@@ -160,7 +160,8 @@ class Lexicon:
     def _by_form(self, form: str) -> list[LexEntry] | None:
         """Entries for an inflected form the lemmatiser got wrong ("staged" → "stag")."""
         # "ook" → "ake": prefixed irregular pasts the lemmatiser leaves alone ("retook", "overtook").
-        for suffix, repl in (("ied", "y"), ("ies", "y"), ("ed", "e"), ("ed", ""), ("d", ""), ("ing", "e"),
+        # "ssed" → "s": a doubled final consonant ("teargassed" → "teargas").
+        for suffix, repl in (("ied", "y"), ("ies", "y"), ("ssed", "s"), ("ed", "e"), ("ed", ""), ("d", ""), ("ing", "e"),
                              ("ing", ""), ("es", ""), ("s", ""), ("ook", "ake")):
             if form.endswith(suffix) and len(form) > len(suffix) + 2:
                 found = self.verbs.get(form[: -len(suffix)] + repl)

@@ -426,7 +426,10 @@ class _Recogniser:
         if e.kind == "organisation":
             return _Mention(s, end, "organisation", e.name, e.country, e.sector, actor_id=e.actor_id)
         if e.kind == "seat":
-            return _Mention(s, end, "metonym", self.kb.country_name(e.country), e.country, e.sector)
+            # "Pakistan's Foreign Office", "the Indian Foreign Office": a seat named like another
+            # country's (the Foreign Office is London's) belongs to the country that owns it here.
+            owner = self.owner_country(s) or e.country
+            return _Mention(s, end, "metonym", self.kb.country_name(owner), owner, e.sector)
         if e.kind == "capital":
             if self.is_place_context(s):
                 return _Mention(s, end, "place", e.name, e.country)
@@ -435,6 +438,16 @@ class _Recogniser:
             if c.label is None and not self.bare_place_ok(s, end, e):
                 return None
             return _Mention(s, end, "place", e.name, e.country)
+        return None
+
+    def owner_country(self, s: int) -> str | None:
+        """The country of a possessive ("Pakistan's") or demonym ("Indian") right before token ``s``."""
+        doc = self.doc
+        if s >= 2 and doc[s - 1].lower_ in ("'s", "’s"):
+            owner = doc[s - 1].head
+            return self.kb.country_of(doc[owner.left_edge.i : owner.i + 1].text) or self.kb.country_of(owner.text)
+        if s >= 1 and doc[s - 1].pos_ == "ADJ":
+            return self.kb.country_of(doc[s - 1].text)
         return None
 
     def after_locative(self, s: int) -> bool:
