@@ -389,9 +389,11 @@ def test_a_promise_told_to_a_country_is_made_to_it(analyze) -> None:
 
 
 def test_an_eased_blockade_is_de_escalation(analyze) -> None:
-    # As a lifted blockade is (CAMEO 0872), unlike eased sanctions (a concession, 081).
+    # As a lifted blockade is (CAMEO 0872). Eased economic sanctions are CAMEO 085 (RETREAT), as
+    # lifted ones are; eased administrative restrictions stay a concession (081).
     assert primary(analyze, "Egypt eased its blockade of the Gaza border crossing.").category == "RETREAT"
-    assert primary(analyze, "Canada eased sanctions on Syrian banks.").category == "CONCEDE"
+    assert primary(analyze, "Canada eased sanctions on Syrian banks.").category == "RETREAT"
+    assert primary(analyze, "Uzbekistan eased restrictions on independent newspapers.").category == "CONCEDE"
 
 
 def test_joint_operations_with_a_partner_are_cooperation(analyze) -> None:
@@ -641,3 +643,16 @@ def test_teargassed_is_repression(analyze) -> None:
     # spaCy lemmatises "teargassed" as "teargasse"; the doubled consonant is undone.
     event = primary(analyze, "Ugandan police teargassed opposition supporters in Kampala.")
     assert event.category == "ASSAULT" and event.cameo == "175"
+
+
+@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), [
+    # Easing sanctions is CAMEO 085 (RETREAT), as lifting them and "the easing of sanctions" are.
+    ("The European Union eased sanctions on Belarusian potash exports.", "RETREAT", "085", "EUR", "BLR"),
+    ("The UAE deposited $2 billion with Egypt's central bank.", "AID", "071", "ARE", "EGY"),
+    ("Swiss envoys opened a new round of mediation between Armenia and Azerbaijan.", "CONSULT", "045", "CHE", "ARM"),
+])
+def test_seventh_sweep_rows(analyze, text: str, category: str, cameo: str, actor: str, recipient: str) -> None:
+    event = primary(analyze, text)
+    assert (event.category, event.cameo) == (category, cameo), text
+    assert actor in {a.country for a in event.actor}, text
+    assert recipient in {r.country for r in event.recipient}, text
