@@ -25,6 +25,18 @@ def primary(analyze, text: str) -> Event:
     return next(e for e in events if e.confidence == best)
 
 
+def _assert_reading(event: Event, text: str, category: str, actor: str | None, recipient: str | None,
+                    cameo: str | None = None) -> None:
+    """The event a reader would see has this category (and CAMEO code), with these countries among its sides."""
+    assert event.category == category, text
+    if cameo is not None:
+        assert event.cameo == cameo, text
+    if actor:
+        assert actor in {a.country for a in event.actor}, text
+    if recipient:
+        assert recipient in {r.country for r in event.recipient}, text
+
+
 CASES = [
     # ACCUSE: charging with a crime, accusation nouns with a light verb, concern voiced, inquiries set up.
     ("Prosecutors in Brazil charged the former governor with money laundering on Tuesday.", "ACCUSE"),
@@ -525,12 +537,7 @@ def test_a_shipment_sent_is_aid(analyze) -> None:
     ("Cult members released sarin gas in a crowded shopping centre in Osaka.", "ASSAULT", None, "JPN"),
 ])
 def test_second_sweep_rows(analyze, text: str, category: str, actor: str | None, recipient: str | None) -> None:
-    event = primary(analyze, text)
-    assert event.category == category, text
-    if actor:
-        assert actor in {a.country for a in event.actor}, text
-    if recipient:
-        assert recipient in {r.country for r in event.recipient}, text
+    _assert_reading(primary(analyze, text), text, category, actor, recipient)
 
 
 @pytest.mark.parametrize("text", [
@@ -557,12 +564,7 @@ def test_more_ways_to_criticise(analyze, text: str) -> None:
     ("Spanish fishermen blockaded the port of Algeciras over the fishing quotas.", "PROTEST", "ESP", "ESP"),
 ])
 def test_third_sweep_rows(analyze, text: str, category: str, actor: str | None, recipient: str | None) -> None:
-    event = primary(analyze, text)
-    assert event.category == category, text
-    if actor:
-        assert actor in {a.country for a in event.actor}, text
-    if recipient:
-        assert recipient in {r.country for r in event.recipient}, text
+    _assert_reading(primary(analyze, text), text, category, actor, recipient)
 
 
 def test_raped_is_an_assault_not_a_rap_on_the_knuckles(analyze) -> None:
@@ -589,12 +591,7 @@ def test_a_pan_continental_name_belongs_to_no_country(analyze) -> None:
     ("Militants detonated a car bomb outside the Pakistani embassy in Kabul.", "ASSAULT", None, "PAK"),
 ])
 def test_fourth_sweep_rows(analyze, text: str, category: str, actor: str | None, recipient: str | None) -> None:
-    event = primary(analyze, text)
-    assert event.category == category, text
-    if actor:
-        assert actor in {a.country for a in event.actor}, text
-    if recipient:
-        assert recipient in {r.country for r in event.recipient}, text
+    _assert_reading(primary(analyze, text), text, category, actor, recipient)
 
 
 @pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), [
@@ -612,12 +609,7 @@ def test_fourth_sweep_rows(analyze, text: str, category: str, actor: str | None,
 ])
 def test_fifth_sweep_rows(analyze, text: str, category: str, cameo: str, actor: str | None,
                           recipient: str | None) -> None:
-    event = primary(analyze, text)
-    assert (event.category, event.cameo) == (category, cameo), text
-    if actor:
-        assert actor in {a.country for a in event.actor}, text
-    if recipient:
-        assert recipient in {r.country for r in event.recipient}, text
+    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
 
 
 @pytest.mark.parametrize(("text", "category", "actor", "recipient"), [
@@ -631,12 +623,7 @@ def test_fifth_sweep_rows(analyze, text: str, category: str, cameo: str, actor: 
     ("Turkey called off the planned summit with Greece on Monday.", "SANCTION", "TUR", "GRC"),
 ])
 def test_sixth_sweep_rows(analyze, text: str, category: str, actor: str | None, recipient: str | None) -> None:
-    event = primary(analyze, text)
-    assert event.category == category, text
-    if actor:
-        assert actor in {a.country for a in event.actor}, text
-    if recipient:
-        assert recipient in {r.country for r in event.recipient}, text
+    _assert_reading(primary(analyze, text), text, category, actor, recipient)
 
 
 def test_teargassed_is_repression(analyze) -> None:
@@ -652,7 +639,4 @@ def test_teargassed_is_repression(analyze) -> None:
     ("Swiss envoys opened a new round of mediation between Armenia and Azerbaijan.", "CONSULT", "045", "CHE", "ARM"),
 ])
 def test_seventh_sweep_rows(analyze, text: str, category: str, cameo: str, actor: str, recipient: str) -> None:
-    event = primary(analyze, text)
-    assert (event.category, event.cameo) == (category, cameo), text
-    assert actor in {a.country for a in event.actor}, text
-    assert recipient in {r.country for r in event.recipient}, text
+    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
