@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-_WEEKDAYS = {d: i for i, d in enumerate(
+WEEKDAYS = {d: i for i, d in enumerate(
     ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
 _MONTHS = {m: i + 1 for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -33,13 +33,13 @@ def resolve_date(words: list[str], published: date | None, future: bool = False)
     for i, word in enumerate(words):
         if word in _OFFSETS:
             return (published + timedelta(days=_OFFSETS[word]) if published else None), True
-        if word in _WEEKDAYS:
+        if word in WEEKDAYS:
             if published is None:
                 return None, True
             prev = words[i - 1] if i else ""
-            delta = (published.weekday() - _WEEKDAYS[word]) % 7
+            delta = (published.weekday() - WEEKDAYS[word]) % 7
             if future or prev == "next":
-                return published + timedelta(days=(_WEEKDAYS[word] - published.weekday()) % 7 or 7), True
+                return published + timedelta(days=(WEEKDAYS[word] - published.weekday()) % 7 or 7), True
             if prev == "last" and delta == 0:
                 delta = 7
             return published - timedelta(days=delta), True

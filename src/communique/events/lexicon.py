@@ -14,6 +14,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from communique.events.dates import WEEKDAYS
+
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
@@ -285,8 +287,7 @@ def _temporal(prep: Token) -> bool:
         g.dep_ == "pobj" and (g.ent_type_ in ("DATE", "TIME") or g.lower_ in _TIME_WORDS) for g in prep.children)
 
 
-_TIME_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
-                         "tonight", "morning", "evening", "night", "afternoon", "weekend"})
+_TIME_WORDS = frozenset(WEEKDAYS) | {"today", "tonight", "morning", "evening", "night", "afternoon", "weekend"}
 
 
 def _find_object(token: Token, lemmas: frozenset[str]) -> Token | None:
