@@ -417,3 +417,20 @@ def test_cli_watch_stops_cleanly_with_the_totals(tmp_path, stop):
     assert proc.returncode == 0, rest
     assert "Traceback" not in rest and "watch: stopped" in rest
     assert rest.splitlines()[-1].startswith("watch: ") and "round(s)" in rest.splitlines()[-1]
+
+
+def test_a_stop_request_set_by_a_signal_handler_ends_the_wait():
+    # The CLI sets the stop from its SIGINT/SIGTERM handler while the watch waits between rounds;
+    # the wait must end with the stop seen (a threading.Event set there can deadlock instead).
+    from communique.ingest.watch import StopRequest
+
+    stopping = StopRequest()
+    assert stopping.wait(0) is False and not stopping.is_set()
+    previous = signal.signal(signal.SIGALRM, lambda signum, frame: stopping.set())
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
+        assert stopping.wait(60) is True
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert stopping.is_set()

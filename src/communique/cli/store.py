@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import signal
 import sys
-import threading
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -120,7 +119,7 @@ def _watch(inputs: list[str], store: Path, settings: Any, pipeline: Any, batch_s
     """``ingest --watch``: rounds of ``Watcher`` until ``rounds`` are done or Ctrl-C; a line per round,
     one per failed source and the totals at the end on standard error. Exit code 1 when any source
     failed or any item was rejected."""
-    from communique.ingest.watch import Watcher
+    from communique.ingest.watch import StopRequest, Watcher
 
     def on_reject(reject: Any) -> None:
         err(f"rejected: {reject.input}: {reject.reason}")
@@ -133,7 +132,7 @@ def _watch(inputs: list[str], store: Path, settings: Any, pipeline: Any, batch_s
                 err(f"watch: {result.source}: failed: {result.error}")
         err(summary.line())
 
-    stopping = threading.Event()
+    stopping = StopRequest()  # not a threading.Event: setting one from a signal handler can deadlock
 
     def stop(signum: int, frame: Any) -> None:
         # The first Ctrl-C or SIGTERM asks the watch to stop after the round in progress (its

@@ -33,14 +33,13 @@ import hashlib
 import io
 import os
 import random
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 
@@ -61,6 +60,47 @@ STATE_VERSION = 1
 MAX_SEEN = 5000
 # A server asking for a pause longer than this is not waited for within a round (seconds).
 MAX_NOT_BEFORE = 86_400.0
+
+
+# --- stopping ------------------------------------------------------------------------------------
+
+
+class Stop(Protocol):
+    """What ``Watcher.run`` asks of a stop request (``threading.Event`` and ``StopRequest`` fit)."""
+
+    def is_set(self) -> bool: ...
+
+    def wait(self, timeout: float | None = None) -> bool: ...
+
+
+class StopRequest:
+    """A stop request a signal handler may set.
+
+    ``threading.Event.set`` takes the event's lock, and a handler runs in the main thread between
+    two bytecodes — possibly while that same thread holds the lock inside ``Event.wait``; the
+    handler then waits for itself forever (the watch hung on Ctrl-C). Here ``set`` only writes an
+    attribute, and ``wait`` sleeps in short slices (a signal cuts a sleep short and the handler
+    runs at once), so a stop is seen within ``slice`` seconds.
+    """
+
+    def __init__(self, slice: float = 0.1) -> None:
+        self._set = False
+        self._slice = slice
+
+    def set(self) -> None:
+        self._set = True
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def wait(self, timeout: float | None = None) -> bool:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self._set:
+            left = self._slice if deadline is None else min(self._slice, deadline - time.monotonic())
+            if left <= 0:
+                break
+            time.sleep(left)
+        return self._set
 
 
 # --- remembered state ------------------------------------------------------------------------------
@@ -354,7 +394,7 @@ class Watcher:
 
     def run(self, interval: float, rounds: int | None = None,
             on_round: Callable[[RoundSummary], None] | None = None,
-            stop: threading.Event | None = None) -> WatchTotals:
+            stop: Stop | None = None) -> WatchTotals:
         """Rounds every ``interval`` seconds (measured from the start of each round) until
         ``rounds`` are done, ``stop`` is set, or forever; no wait after the last round.
 
