@@ -170,8 +170,12 @@ def test_voiced_support_for(analyze) -> None:
 
 
 def test_handed_over_to(analyze) -> None:
-    e = find(events_of(analyze, "Iraq handed over the suspects to Turkey."), "RETREAT")
+    # Captives handed back are released (RETREAT); suspects handed over are extradited, which is
+    # judicial cooperation (COOPERATE, CAMEO 063) as "extradited" itself is.
+    e = find(events_of(analyze, "Iraq handed over the prisoners to Turkey."), "RETREAT")
     assert countries(e.actor) == {"IRQ"} and countries(e.recipient) == {"TUR"}
+    e = find(events_of(analyze, "Iraq handed over the suspects to Turkey."), "COOPERATE")
+    assert countries(e.actor) == {"IRQ"} and countries(e.recipient) == {"TUR"} and e.cameo == "063"
 
 
 def test_unnamed_group_takes_country_from_demonym(analyze) -> None:

@@ -640,3 +640,60 @@ def test_teargassed_is_repression(analyze) -> None:
 ])
 def test_seventh_sweep_rows(analyze, text: str, category: str, cameo: str, actor: str, recipient: str) -> None:
     _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
+
+
+@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), [
+    # Journalistic wording for common acts (a third sweep of held-out wire sentences).
+    ("The Brazilian president sat down with his Argentine counterpart in Montevideo.", "CONSULT", "040", "BRA", "ARG"),
+    ("Portugal's foreign minister Paulo Rangel landed in Luanda on Monday.", "CONSULT", "042", "PRT", "AGO"),
+    ("Chile threw its weight behind Peru's bid to host the summit.", "SUPPORT", "051", "CHL", "PER"),
+    ("Hungary leapt to the defence of Serbia at the meeting in Brussels.", "SUPPORT", "051", "HUN", "SRB"),
+    ("The Dutch king expressed remorse to Indonesia for the colonial-era violence.", "SUPPORT", "055", "NLD", "IDN"),
+    ("Vietnam and Laos inked a border pact in Hanoi.", "SUPPORT", "057", "VNM", "LAO"),
+    ("Egyptian planes airdropped flour and medicine over southern Sudan.", "AID", "073", "EGY", "SDN"),
+    ("Norway shipped anti-tank missiles to Ukraine last month.", "AID", "072", "NOR", "UKR"),
+    ("Sweden paused development aid to Mali after the coup.", "SANCTION", "162", "SWE", "MLI"),
+    ("Egyptian police took three Sudanese traders into custody in Aswan.", "COERCE", "173", "EGY", "SDN"),
+    ("Moscow rescinded the state of emergency in Dagestan.", "CONCEDE", "081", "RUS", None),
+    ("Ukrainian positions near Avdiivka came under heavy fire from Russian artillery.", "ASSAULT", "190", "RUS", "UKR"),
+    ("Serbian police handed over the fugitive to Croatian authorities.", "COOPERATE", "063", "SRB", "HRV"),
+])
+def test_eighth_sweep_rows(analyze, text: str, category: str, cameo: str, actor: str, recipient: str | None) -> None:
+    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
+
+
+def test_a_country_beaten_is_a_match_not_a_beating(analyze) -> None:
+    assert not analyze("Morocco beat Portugal 1-0 in the World Cup quarter-final in Doha.").events
+    assert not analyze("South Africa's economy grew 1.2 percent, beating forecasts.").events
+    event = primary(analyze, "Belarusian police beat protesters in Minsk.")
+    assert (event.category, event.cameo) == ("ASSAULT", "182")
+
+
+def test_a_crowd_storming_a_building_is_a_violent_protest(analyze) -> None:
+    event = primary(analyze, "Hundreds of Libyans stormed the Turkish consulate in Benghazi on Friday.")
+    assert (event.category, event.cameo) == ("PROTEST", "145")
+    assert {a.country for a in event.actor} == {"LBY"} and {r.country for r in event.recipient} == {"TUR"}
+    # A mob beating people is an assault, and troops storming a town an attack.
+    assert primary(analyze, "A mob in Kenya beat two Ugandan traders to death.").category == "ASSAULT"
+    assert primary(analyze, "Hundreds of Russian troops stormed the Ukrainian town.").category == "ASSAULT"
+
+
+def test_forces_readied_face_who_they_answer_or_surround(analyze) -> None:
+    event = primary(analyze, "Greece put its navy on alert after Turkey sent a survey ship into disputed waters.")
+    assert (event.category, {r.country for r in event.recipient}) == ("MOBILIZE", {"TUR"})
+    event = primary(analyze, "Russian warships held drills around Japan's Hokkaido on Tuesday.")
+    assert event.category == "MOBILIZE" and "JPN" in {r.country for r in event.recipient}
+
+
+def test_a_side_saying_it_might_strike_or_sanction_threatens(analyze) -> None:
+    event = primary(analyze, "Algeria's president said Algiers might cut diplomatic ties with Morocco.")
+    assert event.category == "THREATEN" and event.cameo[:2] == "13"
+    assert {a.country for a in event.actor} == {"DZA"} and {r.country for r in event.recipient} == {"MAR"}
+    # Another country's guess about what a third might do is no threat by anyone.
+    guess = primary(analyze, "British officials said Russia could invade Moldova.")
+    assert guess.category != "THREATEN"
+
+
+def test_a_pact_signed_in_a_capital_is_with_its_partner_not_the_host(analyze) -> None:
+    event = primary(analyze, "Rwanda signed an agreement in Washington with Kenya.")
+    assert {r.country for r in event.recipient} == {"KEN"}

@@ -40,6 +40,7 @@ from communique.events.dates import resolve_date
 from communique.events.lexicon import (
     CARRIER_NOUNS,
     DEFAULT_PREPS,
+    PACT_NOUNS,
     LexEntry,
     Lexicon,
     Match,
@@ -348,6 +349,11 @@ class EventCoder:
             return None
         mode = entry.mode if entry.mode is not None else code.mode
         confidence = 0.9
+        if "personal" in entry.flags and any(
+                c.dep_ == "dobj" and (state.kind_of(c) in ("country", "metonym") or c.ent_type_ in ("GPE", "ORG"))
+                for c in tok.children):
+            # "Brazil beat Argentina 2-1": a country or team beaten is a match lost, not a beating.
+            return None
 
         # The clause root whose subject, auxiliaries and negation apply: climb governors.
         clause = trig.governor or tok
@@ -477,6 +483,13 @@ class EventCoder:
             # it does not drop them (195).
             code = self.ontology.code(irregular)
             category, mode = code.category or category, code.mode
+        if (category in ("ASSAULT", "COERCE") and code.code[:2] in _FORCE_ROOTS and _crowd(clause, state)
+                and _premises_hit(tok)):
+            # "Crowds overran the president's residence", "hundreds of Iraqis stormed the Swedish
+            # embassy": a crowd storming seats of power is a violent protest (CAMEO 145), not an
+            # armed attack. A mob beating people is still an assault.
+            code = self.ontology.code("145")
+            category, mode = code.category or category, code.mode
         if (category == "MOBILIZE" and code.code in ("153", "154") and recipients
                 and tok.lemma_.lower() in ("deploy", "send", "dispatch", "station")
                 and {r.actor.country for r in recipients}.isdisjoint(a.actor.country for a in actors)
@@ -515,6 +528,13 @@ class EventCoder:
             # "will withdraw its force unless the president holds elections": a conditional
             # announcement is a threat (CAMEO 13), whatever the action announced.
             category, cameo, mode = "THREATEN", "130", None
+        if (not negated and category in self.intent and category not in _COOPERATIVE
+                and any(a.lower_ in _HYPOTHETICAL_AUX for a in _aux_tokens(tok, trig.governor))
+                and not _in_conditional(clause) and self._said_by_actor(trig, state, actors)):
+            # "Erdogan said Ankara might cut ties with the UAE", "Hamas hinted it could walk out":
+            # a side saying it may strike, sanction or coerce is threatening to (CAMEO 13).
+            new_code = self.ontology.code(self.intent[category])
+            category, cameo, mode = new_code.category or category, new_code.code, new_code.mode
         if "hypothetical" not in aux and _in_conditional(clause):
             aux.add("hypothetical")
         if "hypothetical" in aux:
@@ -597,6 +617,14 @@ class EventCoder:
         )
 
     # ---------------------------------------------------------------- participants
+    def _said_by_actor(self, trig: _Trigger, state: _DocState, actors: list[_Actor]) -> bool:
+        """Whether the clause of the event is reported by (a voice of) one of its own actors."""
+        reporter = _clause_reporter(self._anchor(trig))
+        if reporter is None:
+            return False
+        own = {a.actor.country for a in actors} - {None}
+        return any(a.actor.country in own for a in state.resolve(reporter))
+
     def _participants(self, trig: _Trigger, state: _DocState, category: str, sent: Span
                       ) -> tuple[list[_Actor], list[_Actor], str | None]:
         entry = trig.match.entry
@@ -822,7 +850,9 @@ class EventCoder:
         unresolved: list[_Actor] = []
         if obj is None and "theme" not in entry.flags:
             for c in tok.children:
-                if c.dep_ in ("dobj", "attr") and c.i not in used_particles:
+                # "signed an agreement in Washington with Kenya": a pact is no party, and the
+                # place it was signed in is no side of it.
+                if c.dep_ in ("dobj", "attr") and c.i not in used_particles and c.lemma_.lower() not in PACT_NOUNS:
                     for a in state.resolve(c):
                         (out if a.actor.country or a.actor.name else unresolved).append(a)
         if out:
@@ -1056,6 +1086,11 @@ class _DocState:
 
     def mention_of(self, tok: Token) -> ActorMention | None:
         return self.by_token.get(tok.i)
+
+    def kind_of(self, tok: Token) -> str | None:
+        """The kind of the mention ``tok`` is part of (None when there is none)."""
+        m = self.by_token.get(tok.i)
+        return m.kind if m is not None else None
 
     def actor_inside(self, tok: Token, exclude: frozenset[str | None] = frozenset()) -> _Actor | None:
         """The first actor with a country named inside the phrase of ``tok`` (not in its clauses)."""
@@ -1420,7 +1455,34 @@ def _frontier_target(anchor: Token, state: _DocState, own: set[str | None]) -> E
             m = state.scope_mention(scope, own)
             if m is not None:
                 return state.event_actor(m)
+    # "drills around Taiwan", "warships encircling the island of Taiwan": the country surrounded.
+    for t in anchor.subtree:
+        if t.lower_ in _SURROUNDING or (t.lemma_.lower() in _SURROUNDING and t.tag_ == "VBG"):
+            m = state.scope_mention({g.i for g in t.subtree if g.i != t.i}, own)
+            if m is not None:
+                return state.event_actor(m)
+    # "put its forces on alert after China launched drills", "called up reservists following the
+    # Hamas attack": forces readied in answer to another's act face the one who acted.
+    for c in anchor.children:
+        if _reaction(c):
+            m = state.scope_mention({g.i for g in c.subtree}, own)
+            if m is not None:
+                return state.event_actor(m)
     return None
+
+
+_SURROUNDING = frozenset({"around", "encircle", "surround", "encircling", "surrounding"})
+_REACTION_MARKERS = frozenset({"after", "following", "amid"})
+
+
+def _reaction(c: Token) -> bool:
+    """Whether ``c`` is an "after X did Y" / "following X's Y" / "in response to Y" modifier."""
+    if c.dep_ == "prep" and c.lower_ in _REACTION_MARKERS:
+        return True
+    if c.dep_ == "prep" and c.lower_ == "in" and any(g.lemma_.lower() in ("response", "retaliation", "reaction")
+                                                     for g in c.children):
+        return True
+    return c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in _REACTION_MARKERS for g in c.children)
 
 
 _CLAIM_VERBS = frozenset({"claim", "accept", "admit", "take", "assume", "acknowledge"})
@@ -1483,6 +1545,41 @@ def _reported_act(trig: _Trigger) -> bool:
         return False
     return not (trig.match.entry.nominal and tok.dep_ == "pobj" and tok.head.dep_ == "prep"
                 and tok.head.head.pos_ not in ("VERB", "AUX"))
+
+
+# Seats of power and public buildings a crowd storms in protest.
+_PREMISES = frozenset({"embassy", "consulate", "mission", "residence", "palace", "parliament", "office", "building",
+                       "station", "headquarters", "compound", "court", "courthouse", "ministry", "legislature",
+                       "capitol", "assembly", "hall", "post", "checkpoint", "chancery", "council", "secretariat"})
+
+
+def _premises_hit(verb: Token) -> bool:
+    """Whether the direct object of ``verb`` (or of the verb it is coordinated with) is a building."""
+    for v in (verb, verb.head if verb.dep_ == "conj" else verb):
+        obj = next((c for c in v.children if c.dep_ == "dobj"), None)
+        if obj is not None:
+            return obj.lemma_.lower() in _PREMISES
+    return False
+
+
+def _crowd(verb: Token, state: _DocState) -> bool:
+    """Whether the subject of ``verb`` is a crowd: protesters, a mob, "hundreds of Iraqis"."""
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None and verb.dep_ == "conj":
+        return _crowd(verb.head, state)  # "stormed the embassy and set it on fire"
+    if subj is None:
+        return False
+    if subj.lemma_.lower() in _CROWD_HEADS:
+        return True
+    if subj.lemma_.lower() not in _CROWD_COUNTS:
+        return False
+    for prep in subj.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for member in prep.children:
+                m = state.mention_of(member)
+                if member.lemma_.lower() in _CROWD_HEADS or (m is not None and _people(member, m)):
+                    return True
+    return False
 
 
 def _people(head: Token, m: ActorMention) -> bool:
@@ -1703,6 +1800,13 @@ _FORCES = frozenset({"MIL", "COP", "REB", "INS", "SEP", "PRM", "UAF"})
 
 # Sectors of armed actors that are not a state's forces (knowledge/data/sectors.tsv).
 _IRREGULAR_SECTORS = frozenset({"REB", "INS", "SEP", "UAF", "PRM", "CRM", "IMG"})
+# Seizing, besieging, storming, beating, attacking: acts that are a riot when a crowd commits them.
+_FORCE_ROOTS = frozenset({"17", "18", "19"})
+# Who a crowd is: protesters and the like, or "hundreds/thousands of" some people.
+_CROWD_HEADS = frozenset({"protester", "demonstrator", "rioter", "crowd", "mob", "throng", "youth", "student",
+                          "supporter", "mourner", "activist", "villager", "resident", "worshipper", "fan",
+                          "hardliner", "nationalist", "loyalist", "protestor", "marcher"})
+_CROWD_COUNTS = frozenset({"hundred", "thousand", "dozen", "score", "crowd", "group", "throng", "mob"})
 
 _OBLIGATION_ENTRY = LexEntry(pattern="<obligation>", head="", nominal=False, particles=(), objects=frozenset(),
                              compounds=(), cameo="100", category=None, mode=None, flags=frozenset(),

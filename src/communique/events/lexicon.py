@@ -219,8 +219,18 @@ def _subject_is(token: Token, lemmas: frozenset[str]) -> bool:
         token = token.head
     for child in token.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
-            return any(w.lemma_.lower() in lemmas for w in _subject_words(child))
+            return any(_is(w, lemmas) for w in _subject_words(child))
     return False
+
+
+# The word class "PERSON" in a "+" or "@" list: a person named by name ("Marco Rubio landed in
+# Panama", "welcomed Yoon Suk Yeol to Tokyo"), whom no lemma list can hold.
+PERSON = "PERSON"
+
+
+def _is(token: Token, lemmas: frozenset[str]) -> bool:
+    """Whether ``token`` is one of ``lemmas`` (or a named person, when they include ``PERSON``)."""
+    return token.lemma_.lower() in lemmas or (PERSON in lemmas and token.ent_type_ == "PERSON")
 
 
 # Subjects that name a number or body of people by what they are made of ("thousands of
@@ -292,7 +302,7 @@ _TIME_WORDS = frozenset(WEEKDAYS) | {"today", "tonight", "morning", "evening", "
 
 def _find_object(token: Token, lemmas: frozenset[str]) -> Token | None:
     for child in token.children:
-        if child.dep_ in _OBJECT_DEPS and not lemmas.isdisjoint(_forms(child)):
+        if child.dep_ in _OBJECT_DEPS and (not lemmas.isdisjoint(_forms(child)) or _is(child, lemmas)):
             return child
         if child.dep_ in _OBJECT_DEPS and child.lemma_.lower() in PACT_NOUNS and any(
                 g.dep_ == "compound" and g.lemma_.lower() in lemmas for g in child.children):
