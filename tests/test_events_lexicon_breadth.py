@@ -697,3 +697,70 @@ def test_a_side_saying_it_might_strike_or_sanction_threatens(analyze) -> None:
 def test_a_pact_signed_in_a_capital_is_with_its_partner_not_the_host(analyze) -> None:
     event = primary(analyze, "Rwanda signed an agreement in Washington with Kenya.")
     assert {r.country for r in event.recipient} == {"KEN"}
+
+
+@pytest.mark.parametrize("text", [
+    "Heavy floods swept through northern Nigeria on Sunday, killing at least 30 people.",
+    "A strong earthquake struck eastern Turkey early on Monday.",
+    "A freight train derailed in western Ukraine, killing two workers.",
+    "Heavy snowfall closed the main highway between Pakistan and China.",
+])
+def test_nature_and_accidents_are_no_one_s_act(analyze, text: str) -> None:
+    assert not analyze(text).events, text
+
+
+def test_nature_does_not_hide_an_attack(analyze) -> None:
+    event = primary(analyze, "Russian missiles struck Odesa, killing 12 people.")
+    assert event.category == "ASSAULT" and {r.country for r in event.recipient} == {"UKR"}
+
+
+def test_an_ethnic_group_belongs_where_it_lives(analyze) -> None:
+    event = primary(analyze, "Thousands of ethnic Russian residents rallied in Riga on Sunday.")
+    assert event.category == "PROTEST" and {a.country for a in event.actor} == {"LVA"}
+    # An armed group named by its ethnicity fights for its namesake.
+    event = primary(analyze, "Azerbaijani troops attacked ethnic Armenian forces near Lachin.")
+    assert "ARM" in {r.country for r in event.recipient}
+
+
+def test_two_parties_meeting_abroad_meet_each_other_not_the_host(analyze) -> None:
+    event = primary(analyze, "Sudanese and Chadian delegations held talks in Doha on Monday.")
+    assert {a.country for a in event.actor} | {r.country for r in event.recipient} == {"SDN", "TCD"}
+    event = primary(analyze, "Ethiopia and Eritrea signed an agreement in Riyadh.")
+    assert {a.country for a in event.actor} | {r.country for r in event.recipient} == {"ETH", "ERI"}
+
+
+def test_what_is_discussed_is_no_party(analyze) -> None:
+    event = primary(analyze, "The German and Polish leaders discussed the war in Ukraine.")
+    assert {a.country for a in event.actor} | {r.country for r in event.recipient} == {"DEU", "POL"}
+
+
+def test_foreign_forces_ordered_out_are_expelled(analyze) -> None:
+    event = primary(analyze, "Mali ordered French troops to leave the country within six months.")
+    assert (event.category, event.cameo[:3]) == ("SANCTION", "166")
+    assert {r.country for r in event.recipient} == {"FRA"}
+    event = primary(analyze, "Burkina Faso ordered American soldiers out of the country.")
+    assert event.category == "SANCTION" and {r.country for r in event.recipient} == {"USA"}
+
+
+def test_forces_sent_to_lead_a_mission_are_peacekeepers(analyze) -> None:
+    event = primary(analyze, "Rwanda deployed 500 soldiers to the Central African Republic to join a UN mission.")
+    assert (event.category, event.cameo) == ("AID", "074")
+
+
+def test_the_object_of_a_blocked_verb_can_be_the_event(analyze) -> None:
+    # "fly" is no travel when aircraft fly; what they fly (a joint patrol) is the event.
+    event = primary(analyze, "Chinese and Russian warplanes flew a joint patrol over the Sea of Japan.")
+    assert event.category == "COOPERATE" and {a.country for a in event.actor} | {
+        r.country for r in event.recipient} == {"CHN", "RUS"}
+
+
+def test_energy_exports_are_economic_cooperation(analyze) -> None:
+    event = primary(analyze, "Algeria began exporting natural gas to Italy through a new pipeline.")
+    assert (event.category, event.cameo) == ("COOPERATE", "061")
+    assert {r.country for r in event.recipient} == {"ITA"}
+
+
+def test_a_visitor_welcomed_by_name_is_hosted(analyze) -> None:
+    event = primary(analyze, "Kenyan President William Ruto welcomed Tanzanian President Samia Suluhu Hassan to Nairobi.")
+    assert (event.category, event.cameo) == ("CONSULT", "043")
+    assert {r.country for r in event.recipient} == {"TZA"}

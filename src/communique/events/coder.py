@@ -41,6 +41,7 @@ from communique.events.lexicon import (
     CARRIER_NOUNS,
     DEFAULT_PREPS,
     PACT_NOUNS,
+    PERSON,
     LexEntry,
     Lexicon,
     Match,
@@ -276,6 +277,8 @@ class EventCoder:
                 tok = head
                 steps += 1
                 continue
+            if dep == "dobj" and head.i in triggers and triggers[head.i].match.entry.cameo is None:
+                return False  # the object of a blocked verb ("bombers flew a joint patrol") is the event
             if head.i in triggers or head.i in consumed:
                 return True
             tok = head
@@ -289,7 +292,10 @@ class EventCoder:
         if noun.dep_ in ("nsubj", "nsubjpass", "ROOT", "appos"):
             return True
         if noun.dep_ == "dobj":
-            return noun.head.lemma_.lower() in self.lexicon.light
+            # A verb the lexicon blocks ("bombers flew", no travel) carries its object's event the
+            # way a light verb does ("flew a joint patrol").
+            blocked = noun.head.i in triggers and triggers[noun.head.i].match.entry.cameo is None
+            return noun.head.lemma_.lower() in self.lexicon.light or blocked
         if _claimed_by(noun) is not None:
             return True
         # "killed in an attack on a village": the attack is the event when its head verb is not a trigger.
@@ -349,6 +355,10 @@ class EventCoder:
             return None
         mode = entry.mode if entry.mode is not None else code.mode
         confidence = 0.9
+        if _natural_cause(tok):
+            # "Floods swept through Bangladesh, killing 40", "an earthquake struck Turkey": nature
+            # and accidents kill and destroy, but no one acts.
+            return None
         if "personal" in entry.flags and any(
                 c.dep_ == "dobj" and (state.kind_of(c) in ("country", "metonym") or c.ent_type_ in ("GPE", "ORG"))
                 for c in tok.children):
@@ -455,6 +465,11 @@ class EventCoder:
             if len(actors) > 1 and recipients and {r.actor.country for r in recipients} <= {
                     a.actor.country for a in actors}:
                 recipients = []
+            # "Ukrainian and Russian delegations held talks in Istanbul": two parties named, a third
+            # country read off the venue (not named as a side) is where they met, not whom with.
+            if (len({a.actor.country for a in actors} - {None}) > 1 and recipients
+                    and not any(r.direct for r in recipients)):
+                recipients = []
             if not recipients and len(actors) > 1:
                 recipients = actors[1:]
                 actors = actors[:1]
@@ -491,14 +506,19 @@ class EventCoder:
             code = self.ontology.code("145")
             category, mode = code.category or category, code.mode
         if (category == "MOBILIZE" and code.code in ("153", "154") and recipients
-                and tok.lemma_.lower() in ("deploy", "send", "dispatch", "station")
+                and tok.lemma_.lower() in ("deploy", "send", "dispatch", "station", "arrive")
                 and {r.actor.country for r in recipients}.isdisjoint(a.actor.country for a in actors)
                 and _protective_purpose(tok)):
             # "deployed police officers to Haiti to help restore order": forces sent to protect
             # another country are peacekeeping (CAMEO 074), not a mobilisation against it.
             code = self.ontology.code("074")
             category, mode = code.category or category, code.mode
-        if category == "REQUEST" and tok.lemma_.lower() in _ORDERING and _ordered_to_leave(tok):
+        # "Chad ordered French troops to leave": another country's forces ordered out are expelled.
+        ordered = trig.match.obj if category == "MOBILIZE" else None
+        owners = {a.actor.country for a in state.resolve(ordered)} - {None} if ordered is not None else set()
+        foreign_ordered = bool(owners) and owners.isdisjoint(a.actor.country for a in actors)
+        if ((category == "REQUEST" or foreign_ordered) and tok.lemma_.lower() in _ORDERING
+                and _ordered_to_leave(tok)):
             # "ordered the UN peacekeepers to leave the country": an order to leave is an expulsion,
             # coded as "expel" codes whom it expels (peacekeepers 1661, aid agencies 1663, migrants 174).
             code = self.ontology.code(self._expulsion(tok).cameo or "166")
@@ -838,6 +858,13 @@ class EventCoder:
             out += _agents_of(head, state)
         if out:
             return out
+        if obj is not None and PERSON in entry.objects and state.is_actor_head(obj):
+            # "welcomed President Yoon to Tokyo", "rang his Saudi counterpart": the entry's object
+            # is a person, and the one welcomed or called.
+            own = {a.actor.country for a in actors}
+            out = _dedupe([a for a in state.resolve(obj) if a.actor.country and a.actor.country not in own])
+            if out:
+                return out
         if "between" in entry.preps:
             # "hosted talks between X and Y", "brokered a deal between X and Y": the sides of the
             # object are the recipients of the mediation.
@@ -1232,11 +1259,11 @@ class _DocState:
 
     def _resolve_head(self, head: Token) -> _Actor | None:
         m = self.by_token.get(head.i)
-        if m is not None and _people(head, m):
+        ethnic = _ethnic(head) and head.lemma_.lower() not in _ARMED_NOUNS
+        if m is not None and (_people(head, m) or (ethnic and m.country is not None)):
             # "ethnic Albanians", "the Albanians of southern Serbia": a people named by its demonym
             # is coded with the country it lives in (the place named, else the event's place), not
             # with the nation-state of the same name.
-            ethnic = any(c.dep_ == "amod" and c.lower_ == "ethnic" for c in head.children)
             preps = ("of", "in") if ethnic else ("of",)
             home = next((self.by_token.get(g.i) for c in head.children if c.dep_ == "prep" and c.lower_ in preps
                          for g in c.subtree if (mg := self.by_token.get(g.i)) is not None and mg.country
@@ -1304,7 +1331,8 @@ class _DocState:
                 for pobj in c.children:
                     if pobj.dep_ == "pobj":
                         mm = self.by_token.get(pobj.i)
-                        if mm is not None and _people(pobj, mm):
+                        if mm is not None and (_people(pobj, mm) or (
+                                _ethnic(pobj) and mm.country and pobj.lemma_.lower() not in _ARMED_NOUNS)):
                             # "dozens of ethnic Uzbeks": the people decides the country.
                             return self._resolve_head(pobj)
                         if mm is None or not mm.country:
@@ -1433,6 +1461,8 @@ _LEAVING = frozenset({"leave", "depart", "quit", "exit", "vacate"})
 def _ordered_to_leave(order: Token) -> bool:
     """Whether ``order`` tells someone to leave ("ordered the mission to leave the country within a
     week", "was ordered to shut its operations and leave")."""
+    if any(c.dep_ in ("prt", "prep", "advmod") and c.lower_ == "out" for c in order.children):
+        return True  # "ordered the inspectors out (of the country)"
     return any(c.dep_ in ("xcomp", "ccomp", "advcl") and _to_infinitive(c) and (
         c.lemma_.lower() in _LEAVING or any(g.dep_ == "conj" and g.lemma_.lower() in _LEAVING for g in c.children))
         for c in order.children)
@@ -1562,6 +1592,29 @@ def _premises_hit(verb: Token) -> bool:
     return False
 
 
+# Subjects that are forces of nature or accidents, not actors.
+_NATURAL_CAUSES = frozenset({
+    "flood", "flooding", "earthquake", "quake", "tremor", "aftershock", "storm", "cyclone", "typhoon", "hurricane",
+    "tornado", "snow", "snowfall", "blizzard", "landslide", "mudslide", "avalanche", "tsunami", "drought",
+    "heatwave", "wildfire", "bushfire", "rain", "rainfall", "monsoon", "eruption", "volcano", "lightning",
+    "train", "derailment", "accident", "crash", "epidemic", "virus", "disease", "cholera", "famine",
+})
+
+
+def _natural_cause(verb: Token) -> bool:
+    """Whether ``verb`` (or the clause its participle hangs on) has a natural or accidental subject."""
+    for _ in range(3):
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            words = [subj] + [c for c in subj.children if c.dep_ == "compound"]
+            return any(w.lemma_.lower() in _NATURAL_CAUSES for w in words) and not any(
+                c.dep_ == "poss" or (c.dep_ == "amod" and c.pos_ == "PROPN") for c in subj.children)
+        if verb.dep_ not in ("advcl", "conj", "xcomp", "acl") or verb.head.i == verb.i:
+            return False
+        verb = verb.head
+    return False
+
+
 def _crowd(verb: Token, state: _DocState) -> bool:
     """Whether the subject of ``verb`` is a crowd: protesters, a mob, "hundreds of Iraqis"."""
     subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
@@ -1580,6 +1633,17 @@ def _crowd(verb: Token, state: _DocState) -> bool:
                 if member.lemma_.lower() in _CROWD_HEADS or (m is not None and _people(member, m)):
                     return True
     return False
+
+
+# Armed groups named by ethnicity ("ethnic Armenian forces") fight for their namesake's side.
+_ARMED_NOUNS = frozenset({"force", "troop", "fighter", "militia", "militiaman", "rebel", "separatist", "soldier",
+                          "guerrilla", "unit", "army"})
+
+
+def _ethnic(head: Token) -> bool:
+    """Whether ``head`` names a group by its ethnicity ("ethnic Albanians", "ethnic Albanian students")."""
+    return any(c.dep_ == "amod" and c.lower_ == "ethnic" for c in head.children) or any(
+        g.lower_ == "ethnic" for c in head.children if c.dep_ in ("amod", "compound") for g in c.children)
 
 
 def _people(head: Token, m: ActorMention) -> bool:
@@ -1689,13 +1753,18 @@ def _alleged(tok: Token) -> Token | None:
 
 
 _PROTECTIVE = frozenset({"help", "assist", "protect", "restore", "support", "secure", "stabilize", "stabilise",
-                         "keep", "maintain", "guard", "train", "police", "patrol"})
+                         "keep", "maintain", "guard", "train", "police", "patrol", "shield", "defend", "safeguard",
+                         "reinforce", "bolster"})
+# Missions forces are sent to lead or join: peacekeeping, not a show of force ("to lead a U.N. mission").
+_PEACE_MISSIONS = frozenset({"mission", "force", "operation", "contingent", "peacekeeping"})
 
 
 def _protective_purpose(verb: Token) -> bool:
     """Whether ``verb`` has a purpose clause of protection ("to help restore order", "to protect civilians")."""
-    return any(c.dep_ in ("advcl", "xcomp") and c.lemma_.lower() in _PROTECTIVE and _to_infinitive(c)
-               for c in verb.children)
+    return any(c.dep_ in ("advcl", "xcomp") and _to_infinitive(c) and (
+        c.lemma_.lower() in _PROTECTIVE or (c.lemma_.lower() in ("lead", "join") and any(
+            g.dep_ == "dobj" and g.lemma_.lower() in _PEACE_MISSIONS for g in c.children)))
+        for c in verb.children)
 
 
 # Nouns that count events ("a list of demands", "a wave of attacks").

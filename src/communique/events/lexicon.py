@@ -228,9 +228,18 @@ def _subject_is(token: Token, lemmas: frozenset[str]) -> bool:
 PERSON = "PERSON"
 
 
+# Titles before a name that make it a person's ("President Yoon Suk Yeol") when the entity
+# recogniser leaves the last word of the name out.
+_TITLES = frozenset({"president", "minister", "premier", "chancellor", "king", "queen", "prince", "emir", "sheikh",
+                     "secretary", "leader", "general", "ambassador", "envoy", "senator", "governor", "pope"})
+
+
 def _is(token: Token, lemmas: frozenset[str]) -> bool:
     """Whether ``token`` is one of ``lemmas`` (or a named person, when they include ``PERSON``)."""
-    return token.lemma_.lower() in lemmas or (PERSON in lemmas and token.ent_type_ == "PERSON")
+    if token.lemma_.lower() in lemmas:
+        return True
+    return PERSON in lemmas and token.pos_ == "PROPN" and (token.ent_type_ == "PERSON" or any(
+        c.dep_ == "compound" and (c.ent_type_ == "PERSON" or c.lemma_.lower() in _TITLES) for c in token.children))
 
 
 # Subjects that name a number or body of people by what they are made of ("thousands of

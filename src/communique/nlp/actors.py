@@ -66,7 +66,8 @@ VISIT_LEMMAS = frozenset({"visit", "arrive", "reach", "leave", "fly", "travel", 
 # Verbs whose object is a place far more often than a person ("shelling Kharkiv", "captured Avdiivka"):
 # a town spaCy labels PERSON right after one is still the town.
 SIEGE_LEMMAS = frozenset({"shell", "bomb", "bombard", "pound", "capture", "besiege", "encircle", "invade",
-                          "occupy", "storm", "overrun", "evacuate", "liberate", "recapture"})
+                          "occupy", "storm", "overrun", "evacuate", "liberate", "recapture", "strike", "hit",
+                          "attack", "target", "raid", "hammer", "rocket", "blockade", "surround", "seize"})
 # Nouns whose of-object is a place ("the outskirts of Zaporizhzhia", "north of Kherson", "the mayor of
 # Kharkiv"): a known town after "<one of these> of" is the town even when spaCy says PERSON.
 PLACE_PART_NOUNS = frozenset({
