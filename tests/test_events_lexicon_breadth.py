@@ -764,3 +764,56 @@ def test_a_visitor_welcomed_by_name_is_hosted(analyze) -> None:
     event = primary(analyze, "Kenyan President William Ruto welcomed Tanzanian President Samia Suluhu Hassan to Nairobi.")
     assert (event.category, event.cameo) == ("CONSULT", "043")
     assert {r.country for r in event.recipient} == {"TZA"}
+
+
+def test_two_countries_before_one_noun_both_act(analyze) -> None:
+    # The parser reads "U.S. and British warplanes" with "U.S." as a nominal modifier.
+    event = primary(analyze, "U.S. and British warplanes bombed radar sites south of Basra on Monday.")
+    assert {a.country for a in event.actor} == {"USA", "GBR"} and {r.country for r in event.recipient} == {"IRQ"}
+
+
+def test_fire_in_a_show_of_force_is_a_display(analyze) -> None:
+    event = primary(analyze, "Iran fired test missiles into the Gulf of Oman in a show of force.")
+    assert (event.category, event.cameo) == ("MOBILIZE", "150")
+    assert primary(analyze, "Iran fired missiles at Erbil.").category == "ASSAULT"
+
+
+@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), [
+    ("Kuwait sent $20 million in aid to the Sudanese government on Monday.", "AID", "070", "KWT", "SDN"),
+    ("Syria put its army on a war footing after the clashes with Turkey.", "MOBILIZE", "152", "SYR", None),
+    ("Indian police sent reinforcements to Manipur to reinforce units fighting the insurgents.", "MOBILIZE", None,
+     "IND", None),
+])
+def test_ninth_sweep_rows(analyze, text: str, category: str, cameo: str | None, actor: str,
+                          recipient: str | None) -> None:
+    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
+
+
+def test_a_call_for_someone_to_act_is_addressed_to_them(analyze) -> None:
+    # The parser hangs "for" on the infinitive ("for Israel to halt"), not on "called".
+    event = primary(analyze, "Norway called on Tuesday for Sudan to reopen the border crossings.")
+    assert event.category == "REQUEST" and {r.country for r in event.recipient} == {"SDN"}
+
+
+def test_whoever_planted_or_fired_the_weapon_acts(analyze) -> None:
+    event = primary(analyze, "A rocket fired by Hezbollah guerrillas hit the northern Israeli town of Metula.")
+    assert event.category == "ASSAULT" and {a.country for a in event.actor} == {"LBN"}
+    assert {r.country for r in event.recipient} == {"ISR"}
+
+
+def test_an_ethnic_victim_is_from_the_town_named(analyze) -> None:
+    event = primary(analyze, "Macedonian police beat an ethnic Albanian teacher in Tetovo on Monday.")
+    assert event.category == "ASSAULT" and {r.country for r in event.recipient} == {"MKD"}
+
+
+@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), [
+    ("Armenia and Georgia coordinated their positions ahead of the summit in Vilnius.", "SUPPORT", "050", "ARM", "GEO"),
+    ("Jordan gave Iraq intelligence on militant camps near the border.", "COOPERATE", "064", "JOR", "IRQ"),
+    ("Japan released $50 million in reconstruction aid to Iraq on Monday.", "AID", "070", "JPN", "IRQ"),
+    ("Angola flew troops to Congo to support President Kabila's government.", "AID", "074", "AGO", "COD"),
+    ("Ugandan President Yoweri Museveni crossed into Kenya by road for a summit in Nairobi.", "CONSULT", "042",
+     "UGA", "KEN"),
+    ("The Nepalese king abolished press censorship on Friday.", "CONCEDE", "081", "NPL", None),
+])
+def test_tenth_sweep_rows(analyze, text: str, category: str, cameo: str, actor: str, recipient: str | None) -> None:
+    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)

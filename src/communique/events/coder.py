@@ -505,8 +505,13 @@ class EventCoder:
             # armed attack. A mob beating people is still an assault.
             code = self.ontology.code("145")
             category, mode = code.category or category, code.mode
+        if category == "ASSAULT" and _show_of_force(tok):
+            # "fired unarmed missiles into waters off Taiwan in a show of force": a display, not an
+            # attack (CAMEO 150).
+            code = self.ontology.code("150")
+            category, mode = code.category or category, code.mode
         if (category == "MOBILIZE" and code.code in ("153", "154") and recipients
-                and tok.lemma_.lower() in ("deploy", "send", "dispatch", "station", "arrive")
+                and tok.lemma_.lower() in ("deploy", "send", "dispatch", "station", "arrive", "fly")
                 and {r.actor.country for r in recipients}.isdisjoint(a.actor.country for a in actors)
                 and _protective_purpose(tok)):
             # "deployed police officers to Haiti to help restore order": forces sent to protect
@@ -675,6 +680,10 @@ class EventCoder:
                     recipients = state.resolve(passive_subj)
             elif subj is not None:
                 actors = state.resolve(subj)
+                if not any(a.actor.country for a in actors):
+                    # "A car bomb planted by Islamic Jihad exploded", "a rocket fired by Hezbollah
+                    # hit Haifa": whoever planted or fired the weapon acts.
+                    actors = [_Actor(a.actor, False) for a in _agents_of(subj, state)] or actors
             elif passive_subj is not None and passive_subj.i != getattr(trig.match.obj, "i", -1):
                 moved = state.resolve(passive_subj)
                 if (entry.cameo or "").startswith(_FORCE_MOVES) and moved and all(
@@ -839,6 +848,9 @@ class EventCoder:
         # "called on X", "hand over to X": a particle that is a preposition carries the recipient,
         # itself or through a preposition of its own ("pulled its forces out of Lebanon").
         for p in trig.match.particles:
+            if p.dep_ == "mark":
+                # "called for Israel to halt": whom the call is for is the subject of its clause.
+                out += [a for c in p.head.children if c.dep_ == "nsubj" for a in state.resolve(c)]
             for c in p.children:
                 if c.dep_ == "pobj" and (obj is None or c.i != obj.i):  # the entry's own object is no recipient
                     # "called for the return of citizens abducted by X": X holds them, X is asked.
@@ -1247,7 +1259,8 @@ class _DocState:
         extra: list[_Actor] = []
         seen = {found.actor.country}
         for c in head.children:
-            if c.dep_ in ("amod", "compound") and self.by_token.get(c.i) is not None:
+            # "nmod": the parser's reading of "U.S. and British warplanes".
+            if c.dep_ in ("amod", "compound", "nmod") and self.by_token.get(c.i) is not None:
                 # "Philippine and Japanese forces": the group mention may hold the last demonym,
                 # so the first one is a second actor too.
                 for conj in (c, *c.conjuncts):
@@ -1271,7 +1284,12 @@ class _DocState:
             if home is not None:
                 return _Actor(EventActor(text=m.text, name=None, country=home.country, sector=m.sector,
                                          start=m.start, end=m.end), False)
-            if ethnic:
+            if ethnic and not _people(head, m):
+                town = self._ethnic_home(head, m.country)
+                if town is not None:
+                    return _Actor(EventActor(text=m.text, name=None, country=town, sector=m.sector,
+                                             start=m.start, end=m.end), False)
+            elif ethnic:
                 # Else the country the sentence is about, other than the people's namesake.
                 country = self.sentence_country(head.sent, {m.country}, m.start)
                 if country != m.country:
@@ -1317,6 +1335,13 @@ class _DocState:
                           group=head.tag_ in ("NNS", "NNPS") and head.pos_ == "NOUN")
         return None
 
+    def _ethnic_home(self, head: Token, namesake: str | None) -> str | None:
+        """Where "ethnic Albanian villagers" live: a town the sentence names outside their namesake
+        ("... in Pristina"), else None (the namesake after all)."""
+        sent = head.sent
+        return next((t.country for t in self.mentions if sent.start_char <= t.start < sent.end_char
+                     and t.kind == "place" and t.country and t.country != namesake), None)
+
     def _modified(self, head: Token) -> _Actor | None:
         """An actor named by the modifiers of a common noun ("Israeli strikes", "rebels in Ivory Coast")."""
         # Demonyms and names on the noun before possessives ("his Jordanian counterpart").
@@ -1325,6 +1350,11 @@ class _DocState:
                 if c.dep_ in deps:
                     mm = self.by_token.get(c.i)
                     if mm is not None and mm.country:
+                        if _ethnic(head) and head.lemma_.lower() not in _ARMED_NOUNS:
+                            town = self._ethnic_home(head, mm.country)
+                            if town is not None:
+                                return _Actor(EventActor(text=mm.text, name=None, country=town, sector=mm.sector,
+                                                         start=mm.start, end=mm.end), False)
                         return _Actor(self._group(head, mm), mm.kind != "pronoun")
         for c in head.children:
             if c.dep_ == "prep" and c.lower_ in ("of", "from", "in"):
@@ -1615,6 +1645,21 @@ def _natural_cause(verb: Token) -> bool:
     return False
 
 
+_DISPLAYS = frozenset({"show", "display", "demonstration"})
+_MIGHT = frozenset({"force", "strength", "might", "power", "muscle", "resolve"})
+
+
+def _show_of_force(verb: Token) -> bool:
+    """Whether ``verb`` is done "in a show of force" / "as a display of military might"."""
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "as"):
+            for noun in prep.children:
+                if noun.lemma_.lower() in _DISPLAYS and any(
+                        g.lemma_.lower() in _MIGHT for p in noun.children if p.lower_ == "of" for g in p.children):
+                    return True
+    return False
+
+
 def _crowd(verb: Token, state: _DocState) -> bool:
     """Whether the subject of ``verb`` is a crowd: protesters, a mob, "hundreds of Iraqis"."""
     subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
@@ -1753,8 +1798,7 @@ def _alleged(tok: Token) -> Token | None:
 
 
 _PROTECTIVE = frozenset({"help", "assist", "protect", "restore", "support", "secure", "stabilize", "stabilise",
-                         "keep", "maintain", "guard", "train", "police", "patrol", "shield", "defend", "safeguard",
-                         "reinforce", "bolster"})
+                         "keep", "maintain", "guard", "train", "police", "patrol", "shield", "defend", "safeguard"})
 # Missions forces are sent to lead or join: peacekeeping, not a show of force ("to lead a U.N. mission").
 _PEACE_MISSIONS = frozenset({"mission", "force", "operation", "contingent", "peacekeeping"})
 

@@ -113,6 +113,11 @@ class Lexicon:
                     (c for c in token.children if c.dep_ in _PARTICLE_DEPS and c.lower_ == word
                      and not _temporal(c)), None
                 )
+                if found is None and word == "for":
+                    # "called on Monday for the Palestinians to replace him": the parser hangs "for"
+                    # on the infinitive as its marker.
+                    found = next((g for c in token.children if c.dep_ in ("advcl", "xcomp", "ccomp")
+                                  for g in c.children if g.dep_ == "mark" and g.lower_ == "for"), None)
                 if found is None and token.i + 1 < len(token.doc):
                     # "handed over 32 prisoners": the parser read the particle as "over" = "more than".
                     nxt = token.doc[token.i + 1]
@@ -325,6 +330,13 @@ def _find_object(token: Token, lemmas: frozenset[str]) -> Token | None:
                     for pobj in grand.children:
                         if pobj.lemma_.lower() in lemmas:
                             return pobj
+            if amount and child.dep_ == "dobj":
+                # "sent $50 million in aid": the parser may hang "in aid" on the verb.
+                for prep in token.children:
+                    if prep.dep_ == "prep" and prep.lower_ == "in":
+                        for pobj in prep.children:
+                            if pobj.dep_ == "pobj" and pobj.lemma_.lower() in lemmas:
+                                return pobj
         # "ended mediation efforts", "raised its alert level": the event is the modifier of a carrier noun.
         if child.dep_ in ("dobj", "nsubjpass") and child.lemma_.lower() in CARRIER_NOUNS:
             for grand in child.children:
