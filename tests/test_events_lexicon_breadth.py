@@ -817,3 +817,12 @@ def test_an_ethnic_victim_is_from_the_town_named(analyze) -> None:
 ])
 def test_tenth_sweep_rows(analyze, text: str, category: str, cameo: str, actor: str, recipient: str | None) -> None:
     _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
+
+
+def test_displeasure_said_as_an_adjective_is_a_reproach(analyze) -> None:
+    event = primary(analyze, "Seoul said on Friday it was deeply dissatisfied with Tokyo's decision on the islands.")
+    assert (event.category, event.cameo) == ("ACCUSE", "111")
+    assert {a.country for a in event.actor} == {"KOR"} and {r.country for r in event.recipient} == {"JPN"}
+    # Other adjectives are no triggers: "the countries concerned" reproach no one.
+    neutral = analyze("The talks between the countries concerned resumed in Geneva.").events
+    assert all(e.category != "ACCUSE" for e in neutral)

@@ -153,7 +153,7 @@ class EventCoder:
                     # "promised aid" is an event; "promised to send aid" is the sending, intended.
                     if m.entry.cameo is not None:
                         triggers[tok.i] = _Trigger(tok, m)
-                elif tok.pos_ != "ADJ":
+                elif tok.pos_ != "ADJ" or "adj" in m.entry.flags:
                     triggers[tok.i] = _Trigger(tok, m)
                     if m.obj is not None:
                         consumed.add(m.obj.i)
