@@ -826,3 +826,11 @@ def test_displeasure_said_as_an_adjective_is_a_reproach(analyze) -> None:
     # Other adjectives are no triggers: "the countries concerned" reproach no one.
     neutral = analyze("The talks between the countries concerned resumed in Geneva.").events
     assert all(e.category != "ACCUSE" for e in neutral)
+
+
+def test_joint_drills_are_cooperation_even_when_the_partner_is_not_a_side(analyze) -> None:
+    # "Troops from X and Y" names the two sides inside a from-phrase; "joint" says there is a partner.
+    event = primary(analyze, "Troops from Chad and Niger held joint military maneuvers near Lake Chad on Friday.")
+    assert event.category == "COOPERATE"
+    # Without "joint", drills held alone are a show of force.
+    assert primary(analyze, "Chad held military maneuvers near Lake Chad on Friday.").category == "MOBILIZE"

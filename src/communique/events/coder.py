@@ -484,7 +484,8 @@ class EventCoder:
         # A symmetric event with one side only may be another event ("solo:" flag): drills held with
         # nobody are a show of force (150), not military cooperation (062).
         solo = next((f[5:] for f in entry.flags if f.startswith("solo:")), None)
-        if solo is not None and len(actors) <= 1 and (not recipients or not (paired or _names_other_side(trig))):
+        if (solo is not None and len(actors) <= 1 and not _joint(trig)
+                and (not recipients or not (paired or _names_other_side(trig)))):
             # Drills with no partner named ("with X") are one side's show of force, whatever other
             # country the sentence names: the one across a border it names is the target.
             code = self.ontology.code(solo)
@@ -1658,6 +1659,14 @@ def _show_of_force(verb: Token) -> bool:
                         g.lemma_.lower() in _MIGHT for p in noun.children if p.lower_ == "of" for g in p.children):
                     return True
     return False
+
+
+def _joint(trig: _Trigger) -> bool:
+    """Whether the event is said to be joint ("held joint military maneuvers", "jointly"): it has
+    a partner even when the sentence does not name one as a side."""
+    words = [trig.token, *([trig.match.obj] if trig.match.obj is not None else [])]
+    return any(c.lower_ in ("joint", "jointly", "combined") and c.dep_ in ("amod", "advmod")
+               for w in words for c in w.children)
 
 
 def _crowd(verb: Token, state: _DocState) -> bool:
