@@ -834,3 +834,14 @@ def test_joint_drills_are_cooperation_even_when_the_partner_is_not_a_side(analyz
     assert event.category == "COOPERATE"
     # Without "joint", drills held alone are a show of force.
     assert primary(analyze, "Chad held military maneuvers near Lake Chad on Friday.").category == "MOBILIZE"
+
+
+def test_a_truce_demanded_between_two_sides_is_demanded_of_them(analyze) -> None:
+    event = primary(analyze, "Kenya's foreign ministry demanded an immediate ceasefire between Ethiopia and Eritrea.")
+    assert event.category == "REQUEST" and {r.country for r in event.recipient} == {"ETH", "ERI"}
+
+
+def test_the_districts_of_a_shelled_town_are_in_that_town(analyze) -> None:
+    # spaCy labels "Kherson" a person; after "districts of" (as after "outskirts of") it is the town.
+    event = primary(analyze, "Russian artillery shelled residential districts of Kherson overnight.")
+    assert event.category == "ASSAULT" and {r.country for r in event.recipient} == {"UKR"}

@@ -914,6 +914,13 @@ class EventCoder:
                             # An open pronoun may be the speaker ("said a rocket was fired at it").
                             out += [a for a in state.resolve(pobj) if a.actor.country or a.actor.name
                                     or a.actor.text.lower() in _SPEAKER_PRONOUNS]
+        if not out:
+            # "demanded a ceasefire between Sudan's army and the RSF": the sides of what is demanded.
+            own = {a.actor.country for a in actors}
+            out += [a for head in heads[1:] for c in head.children if c.dep_ == "prep" and c.lower_ == "between"
+                    for g in c.children if g.dep_ == "pobj" for a in state.resolve(g)
+                    if a.actor.country and a.actor.country not in own]
+            out = [a for i, a in enumerate(out) if a.actor.country not in {b.actor.country for b in out[:i]}]
         if not out and obj is not None:
             # "lifted the restrictions it had imposed on Australian journalists": the object's own
             # clause names whom it weighs on.

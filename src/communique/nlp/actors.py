@@ -75,6 +75,7 @@ PLACE_PART_NOUNS = frozenset({
     "region", "province", "district", "edge", "heart", "north", "south", "east", "west", "northeast",
     "northwest", "southeast", "southwest", "mayor", "governor", "residents", "people", "citizens",
     "outskirt", "environs", "vicinity", "neighbourhood", "neighborhood",
+    "districts", "neighbourhoods", "neighborhoods", "areas", "parts", "villages", "towns", "cities", "area", "part",
 })
 # Verbs of movement: a known town after their "from"/"to"/"into" ("withdrew its troops from
 # Kherson", "moved tanks into Bakhmut") is the town even when spaCy says PERSON.
