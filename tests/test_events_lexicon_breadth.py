@@ -712,6 +712,11 @@ def test_nature_and_accidents_are_no_one_s_act(analyze, text: str) -> None:
 def test_nature_does_not_hide_an_attack(analyze) -> None:
     event = primary(analyze, "Russian missiles struck Odesa, killing 12 people.")
     assert event.category == "ASSAULT" and {r.country for r in event.recipient} == {"UKR"}
+    # Weapons named after weather, and trains attacked, are still attacks.
+    event = primary(analyze, "British Storm Shadow missiles struck a Russian air base in Crimea.")
+    assert event.category == "ASSAULT"
+    assert any(e.category == "ASSAULT" for e in analyze(
+        "A train carrying Russian troops was attacked by Ukrainian drones near Belgorod.").events)
 
 
 def test_an_ethnic_group_belongs_where_it_lives(analyze) -> None:

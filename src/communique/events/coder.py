@@ -1642,10 +1642,11 @@ _NATURAL_CAUSES = frozenset({
 def _natural_cause(verb: Token) -> bool:
     """Whether ``verb`` (or the clause its participle hangs on) has a natural or accidental subject."""
     for _ in range(3):
+        # Only an active subject's head: "a train carrying troops was attacked" is a target, and
+        # "Storm Shadow missiles struck" are missiles.
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subj is not None:
-            words = [subj] + [c for c in subj.children if c.dep_ == "compound"]
-            return any(w.lemma_.lower() in _NATURAL_CAUSES for w in words) and not any(
+            return subj.dep_ == "nsubj" and subj.lemma_.lower() in _NATURAL_CAUSES and not any(
                 c.dep_ == "poss" or (c.dep_ == "amod" and c.pos_ == "PROPN") for c in subj.children)
         if verb.dep_ not in ("advcl", "conj", "xcomp", "acl") or verb.head.i == verb.i:
             return False
