@@ -850,3 +850,19 @@ def test_the_districts_of_a_shelled_town_are_in_that_town(analyze) -> None:
     # spaCy labels "Kherson" a person; after "districts of" (as after "outskirts of") it is the town.
     event = primary(analyze, "Russian artillery shelled residential districts of Kherson overnight.")
     assert event.category == "ASSAULT" and {r.country for r in event.recipient} == {"UKR"}
+
+
+def test_a_deadline_given_with_until_is_an_ultimatum(analyze) -> None:
+    # "until Saturday" is a time phrase; the ultimatum row asks for exactly that phrase.
+    event = primary(analyze, "The Arab League gave Damascus until Saturday to withdraw its tanks from the cities.")
+    assert (event.category, event.cameo) == ("THREATEN", "139")
+    assert {r.country for r in event.recipient} == {"SYR"}
+    # A time phrase under another verb is still no particle: "called off the talks on Saturday" is no "call on".
+    assert primary(analyze, "Peru called off the talks with Bolivia on Saturday.").category != "REQUEST"
+
+
+def test_a_phone_call_to_a_counterpart_is_a_consultation_when_spacy_misreads_the_verb_as_a_name(analyze) -> None:
+    # The small model labels "rang his" a PERSON; a pronoun or a finite verb is no part of a name.
+    event = primary(analyze, "The Turkish foreign minister rang his Greek counterpart on Monday to discuss the islet.")
+    assert event.category == "CONSULT"
+    assert {a.country for a in event.actor} | {r.country for r in event.recipient} == {"TUR", "GRC"}

@@ -111,7 +111,7 @@ class Lexicon:
             for word in entry.particles:
                 found = next(
                     (c for c in token.children if c.dep_ in _PARTICLE_DEPS and c.lower_ == word
-                     and not _temporal(c)), None
+                     and (word in _TIME_PREPS or not _temporal(c))), None
                 )
                 if found is None and word == "for":
                     # "called on Monday for the Palestinians to replace him": the parser hangs "for"
@@ -310,6 +310,10 @@ def _temporal(prep: Token) -> bool:
     return prep.dep_ == "prep" and any(
         g.dep_ == "pobj" and (g.ent_type_ in ("DATE", "TIME") or g.lower_ in _TIME_WORDS) for g in prep.children)
 
+
+# Prepositions whose object is always a time: a row that names one asks for the time phrase
+# ("gave Belgrade until Saturday to comply" is an ultimatum).
+_TIME_PREPS = frozenset({"until", "till"})
 
 _TIME_WORDS = frozenset(WEEKDAYS) | {"today", "tonight", "morning", "evening", "night", "afternoon", "weekend"}
 

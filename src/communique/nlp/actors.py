@@ -39,6 +39,10 @@ if TYPE_CHECKING:
     from communique.knowledge import KnowledgeBase, Official
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
+
+# Penn tags of words that are never part of a name when written in lower case: pronouns and
+# finite verbs ("the minister rang his counterpart" can come back with "rang his" as a PERSON).
+_NOT_IN_NAMES = frozenset({"PRP", "PRP$", "VBD", "VBZ", "VBP"})
 # A capital right after one of these is the place, not the government ("talks in Moscow").
 LOCATIVE = frozenset(
     {
@@ -283,6 +287,8 @@ class _Recogniser:
                 # Across a line break or a spaced dash ("Romania - Cosmin Contra"): a misread
                 # table row or heading, not one name; the known names inside still count.
                 continue
+            if any(doc[k].tag_ in _NOT_IN_NAMES and doc[k].is_lower for k in range(s, e)):
+                continue  # "rang his" labelled PERSON: a pronoun or a finite verb is no part of a name
             first = starts.get(s)
             if (
                 first is not None
