@@ -866,3 +866,74 @@ def test_a_phone_call_to_a_counterpart_is_a_consultation_when_spacy_misreads_the
     event = primary(analyze, "The Turkish foreign minister rang his Greek counterpart on Monday to discuss the islet.")
     assert event.category == "CONSULT"
     assert {a.country for a in event.actor} | {r.country for r in event.recipient} == {"TUR", "GRC"}
+
+
+ELEVENTH_SWEEP = [
+    # Verbal concessions: emergency rule revoked, a walkout called off, a tax shelved.
+    ("The Peruvian government revoked the state of emergency in Lima on Monday.", "CONCEDE", None, "PER", None),
+    ("Dock workers in Santos called off their walkout on Tuesday after Brazil raised their pay.", "CONCEDE", "082",
+     None, None),
+    ("The Kyrgyz parliament shelved a proposed tax on remittances after street protests.", "CONCEDE", None, "KGZ",
+     None),
+    # Relief flown or sent: the cargo is the aid, whoever flies it.
+    ("Air force transport planes flew 30 tonnes of medicine to Beirut on Sunday.", "AID", "073", None, "LBN"),
+    ("Havana dispatched more than 200 doctors to Peru after the earthquake.", "AID", "073", "CUB", "PER"),
+    # A town taken is an act of war; a ship taken is a seizure.
+    ("Government troops seized the rebel-held town of Gulu on Monday.", "ASSAULT", "192", None, None),
+    ("The Senegalese navy seized a Russian fishing trawler off Dakar.", "COERCE", None, "SEN", "RUS"),
+    # Blame pinned in reported speech, through a set noun or "to blame".
+    ("Pakistan said on Friday that India was behind a string of bombings in Karachi.", "ACCUSE", "112", "PAK", "IND"),
+    ("Bolivia said Chile was to blame for the clashes on the border.", "ACCUSE", "112", "BOL", "CHL"),
+    # "be to" announces a plan; a peacekeeping offer names the country in its purpose.
+    ("Norway is to give Malawi $20 million in food aid.", "AGREE", None, "NOR", "MWI"),
+    ("Brazil offered to send 500 soldiers to join the U.N. mission in Haiti.", "AGREE", None, "BRA", "HTI"),
+    # One embargo of two kinds; war games with a partner.
+    ("The Security Council imposed an oil and arms embargo on Liberia on Friday.", "SANCTION", "163", None, "LBR"),
+    ("Thai marines began war games with American troops on Monday.", "COOPERATE", "062", None, None),
+    # "off" never heads a time phrase, whatever the recogniser makes of "quarter".
+    ("Israeli troops cordoned off the old quarter of Hebron on Friday.", "COERCE", None, "ISR", None),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), ELEVENTH_SWEEP)
+def test_eleventh_sweep_rows(analyze, text: str, category: str, cameo: str | None, actor: str | None,
+                             recipient: str | None) -> None:
+    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
+
+
+def test_fire_stopped_is_a_ceasefire_not_an_attack(analyze) -> None:
+    events = [e for e in analyze("Azerbaijani forces stopped shelling Armenian positions on Friday.").events
+              if not e.negated]
+    assert [e.category for e in events] == ["RETREAT"]
+    assert primary(analyze, "Pakistani troops halted firing along the border on Sunday.").category == "RETREAT"
+
+
+def test_force_kept_open_is_a_threat_and_force_ruled_out_a_rejection(analyze) -> None:
+    event = primary(analyze, "Ankara refused to rule out military action against Kurdish militants in Iraq.")
+    assert (event.category, event.cameo) == ("THREATEN", "138") and "TUR" in {a.country for a in event.actor}
+    assert primary(analyze, "Japan ruled out military action against China.").category == "REJECT"
+    # Talks not ruled out are no threat.
+    assert primary(analyze, "Iran refused to rule out talks with the United States.").category == "REJECT"
+
+
+def test_a_vow_with_an_unless_is_a_threat(analyze) -> None:
+    event = primary(analyze, "Chadian rebels vowed to march on N'Djamena unless President Deby stepped down.")
+    assert event.category == "THREATEN"
+    # The condition may hang deep in the clause ("... bid to join NATO unless Skopje ...").
+    event = primary(analyze, "Athens vowed to block Macedonia's bid to join NATO unless Skopje changed its name.")
+    assert event.category == "THREATEN" and {r.country for r in event.recipient} == {"MKD"}
+
+
+def test_counted_partisans_are_a_crowd_named_ones_perpetrators(analyze) -> None:
+    assert primary(analyze, "Serb nationalists torched the offices of a Bosniak newspaper in Mostar.").category == "COERCE"
+    assert primary(analyze, "Hundreds of nationalists stormed the parliament in Belgrade.").category == "PROTEST"
+    # Stones and petrol bombs thrown by protesters: a riot, not the bombing the second object names.
+    assert primary(analyze, "Protesters hurled stones and petrol bombs at police in Athens.").category == "PROTEST"
+
+
+def test_the_one_held_responsible_is_the_target(analyze) -> None:
+    # The parser reads "Abbas [was] personally responsible" as a clause; its subject is the one blamed,
+    # not the place of the attack.
+    event = primary(analyze, "Israeli Prime Minister Ehud Barak on Monday held Palestinian leader Yasser Arafat "
+                             "personally responsible for a car bombing in Hadera that killed two Israelis.")
+    assert event.category == "ACCUSE" and {r.country for r in event.recipient} == {"PSE"}

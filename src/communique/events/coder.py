@@ -371,6 +371,11 @@ class EventCoder:
         aux = set(trig.aux) | _aux_modes(tok) | (_aux_modes(trig.governor) if trig.governor is not None else set())
         if any(a.lower_ in _FUTURE_AUX for a in _aux_tokens(tok, trig.governor)):
             trig.intent = True
+        if (trig.governor is None and tok.dep_ == "xcomp" and tok.head.lemma_ == "be" and _to_infinitive(tok)
+                and tok.lemma_.lower() != "blame"):
+            # "Kuwait is to extend Cairo a loan": "be to" announces what a side will do ("is to blame" is no plan).
+            trig.intent = True
+            aux.add("future")
 
         actors, recipients, place = self._participants(trig, state, entry.category or code.category or "", sent)
         reporter = _clause_reporter(self._anchor(trig))
@@ -511,14 +516,24 @@ class EventCoder:
             # attack (CAMEO 150).
             code = self.ontology.code("150")
             category, mode = code.category or category, code.mode
-        if (category == "MOBILIZE" and code.code in ("153", "154") and recipients
+        if (category == "MOBILIZE" and code.code in ("153", "154")
                 and tok.lemma_.lower() in ("deploy", "send", "dispatch", "station", "arrive", "fly")
-                and {r.actor.country for r in recipients}.isdisjoint(a.actor.country for a in actors)
                 and _protective_purpose(tok)):
             # "deployed police officers to Haiti to help restore order": forces sent to protect
-            # another country are peacekeeping (CAMEO 074), not a mobilisation against it.
-            code = self.ontology.code("074")
-            category, mode = code.category or category, code.mode
+            # another country are peacekeeping (CAMEO 074), not a mobilisation against it. The
+            # country may be named in the purpose ("to join the U.N. force in Lebanon").
+            own = {a.actor.country for a in actors}
+            if not recipients or not {r.actor.country for r in recipients}.isdisjoint(own):
+                purpose = [c for c in tok.children if c.dep_ in ("advcl", "xcomp")]
+                # The place the mission works in before the body running it ("the U.N. force in Lebanon").
+                where = {g.i for c in purpose for p in c.subtree if p.dep_ == "prep" and p.lower_ == "in"
+                         for g in p.subtree}
+                hosted = (state.scope_mention(where, own)
+                          or state.scope_mention({g.i for c in purpose for g in c.subtree}, own))
+                recipients = [_Actor(state.event_actor(hosted), False)] if hosted is not None else []
+            if recipients:
+                code = self.ontology.code("074")
+                category, mode = code.category or category, code.mode
         # "Chad ordered French troops to leave": another country's forces ordered out are expelled.
         ordered = trig.match.obj if category == "MOBILIZE" else None
         owners = {a.actor.country for a in state.resolve(ordered)} - {None} if ordered is not None else set()
@@ -550,7 +565,12 @@ class EventCoder:
                 category, cameo, mode = new_code.category or category, new_code.code, new_code.mode
         elif trig.intent and negated and category == "AGREE":
             category, cameo, mode, negated = "REJECT", "120", None, False
-        if (trig.intent or "future" in aux) and not negated and _ultimatum(clause):
+        if (category == "REJECT" and not trig.intent and _force_kept_open(tok)):
+            # "refused to rule out military strikes", "did not rule out force": an option of force
+            # kept open is a threat of it (CAMEO 138), not a refusal.
+            category, cameo, mode, negated = "THREATEN", "138", None, False
+        vowed = category == "AGREE" and tok.lemma_.lower() in _VOWS
+        if (trig.intent or "future" in aux or vowed) and not negated and _ultimatum(clause):
             # "will withdraw its force unless the president holds elections": a conditional
             # announcement is a threat (CAMEO 13), whatever the action announced.
             category, cameo, mode = "THREATEN", "130", None
@@ -858,6 +878,9 @@ class EventCoder:
                     out += _agents_of(c, state) or state.resolve(c)
                 elif c.dep_ == "prep" and c.lower_ in ("of", "from", "to", "with", "on", "against", "into"):
                     out += [a for g in c.children if g.dep_ == "pobj" for a in state.resolve(g)]
+        if obj is not None and obj.dep_ == "ccomp" and obj.pos_ == "ADJ":
+            # "held Arafat personally responsible": the parser reads a small clause "Arafat [was] responsible".
+            out += [a for c in obj.children if c.dep_ == "nsubj" for a in state.resolve(c)]
         # A place of no country ("chased the boats away from the Paracels") names no one chased.
         out = [a for a in out if a.actor.country or state.kind_at(a.actor.start) not in (None, "place")]
         if out:
@@ -1692,7 +1715,7 @@ def _crowd(verb: Token, state: _DocState) -> bool:
         if prep.dep_ == "prep" and prep.lower_ == "of":
             for member in prep.children:
                 m = state.mention_of(member)
-                if member.lemma_.lower() in _CROWD_HEADS or (m is not None and _people(member, m)):
+                if member.lemma_.lower() in _CROWD_HEADS | _PARTISANS or (m is not None and _people(member, m)):
                     return True
     return False
 
@@ -1935,7 +1958,10 @@ _FORCE_ROOTS = frozenset({"17", "18", "19"})
 # Who a crowd is: protesters and the like, or "hundreds/thousands of" some people.
 _CROWD_HEADS = frozenset({"protester", "demonstrator", "rioter", "crowd", "mob", "throng", "youth", "student",
                           "supporter", "mourner", "activist", "villager", "resident", "worshipper", "fan",
-                          "hardliner", "nationalist", "loyalist", "protestor", "marcher"})
+                          "protestor", "marcher"})
+# Partisans are a crowd only when counted ("hundreds of nationalists stormed parliament"); "Greek
+# nationalists torched the offices" names perpetrators, like the settlers of an arson attack.
+_PARTISANS = frozenset({"hardliner", "nationalist", "loyalist"})
 _CROWD_COUNTS = frozenset({"hundred", "thousand", "dozen", "score", "crowd", "group", "throng", "mob"})
 
 _OBLIGATION_ENTRY = LexEntry(pattern="<obligation>", head="", nominal=False, particles=(), objects=frozenset(),
@@ -2042,12 +2068,21 @@ def _blame_word(be: Token) -> Token | None:
     ("responsible for the attack", "behind the bombing"), not a duty ("responsible for security")."""
     lexicon = load_lexicon()
 
+    def harmful(noun: Token) -> bool:
+        if noun.lemma_.lower() in _SET_NOUNS:
+            # "a string of raids", "a wave of bombings": the harm is what the set counts.
+            return any(harmful(g) for p in noun.children if p.dep_ == "prep" and p.lower_ == "of"
+                       for g in p.children if g.dep_ == "pobj")
+        return noun.lemma_.lower() in _HARMS or lexicon.match_noun(noun) is not None
+
     def harm(prep: Token) -> bool:
-        return any(g.dep_ == "pobj" and (g.lemma_.lower() in _HARMS or lexicon.match_noun(g) is not None)
+        # "responsible for arming the rebels": a gerund the lexicon knows is a harm too.
+        return any((g.dep_ == "pobj" and harmful(g)) or (g.dep_ == "pcomp" and lexicon.match_verb(g) is not None)
                    for g in prep.children)
 
     for c in be.children:
-        if c.dep_ == "acomp" and c.lower_ in _BLAME_WORDS:
+        if (c.dep_ == "acomp" and c.lower_ in _BLAME_WORDS) or (c.dep_ == "xcomp" and c.lemma_.lower() == "blame"):
+            # "Y was responsible for Z", "Y was to blame for Z".
             if any(g.dep_ == "prep" and g.lower_ == "for" and harm(g) for g in c.children):
                 return c
         elif c.dep_ == "prep" and c.lower_ == "behind" and harm(c):
@@ -2255,11 +2290,47 @@ def _negated(tok: Token) -> bool:
     return any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children)
 
 
+# Verbs of a solemn promise: with an "unless" they promise a harm ("vowed to march on Baidoa unless ...").
+_VOWS = frozenset({"vow", "pledge", "promise", "swear"})
+# Options of force that a side may refuse to rule out.
+_FORCE_OPTIONS = frozenset({"strike", "airstrike", "attack", "action", "force", "option", "intervention", "invasion",
+                            "retaliation", "reprisal", "war", "operation", "raid", "incursion", "offensive", "use"})
+
+
+def _force_kept_open(tok: Token) -> bool:
+    """Whether ``tok`` is a "rule out" of force that is refused or negated ("refused to rule out
+    military strikes", "did not rule out the use of force"), or the refusal governing one."""
+    outs = [tok] if tok.lemma_.lower() == "rule" else [
+        c for c in tok.children if c.dep_ == "xcomp" and c.lemma_.lower() == "rule"
+        and tok.lemma_.lower() in ("refuse", "decline")]
+    for out in outs:
+        if not any(c.dep_ == "prt" and c.lower_ == "out" for c in out.children):
+            continue
+        if out is tok and not _negated(out) and not (
+                out.dep_ == "xcomp" and out.head.lemma_.lower() in ("refuse", "decline")):
+            continue
+        if any(c.dep_ == "dobj" and c.lemma_.lower() in _FORCE_OPTIONS for c in out.children):
+            return True
+    return False
+
+
 def _ultimatum(tok: Token) -> bool:
     """Whether ``tok`` (or the verb it is chained to) has an "unless" clause of its own."""
     heads = [tok] + ([tok.head] if tok.dep_ in ("xcomp", "conj") else [])
-    return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children)
-               for h in heads for c in h.children)
+    if any(_unless(c) for h in heads for c in h.children):
+        return True
+    # "vowed to veto Macedonia's bid to join NATO unless Skopje agreed": the parser may hang the
+    # condition deeper in the clause; a reported clause inside has conditions of its own.
+    for t in tok.subtree:
+        if _unless(t):
+            path = [a for a in t.ancestors if a.i != tok.i and tok.i in {b.i for b in a.ancestors}]
+            if not any(a.dep_ in ("ccomp", "relcl") for a in [t.head, *path] if a.i != tok.i):
+                return True
+    return False
+
+
+def _unless(clause: Token) -> bool:
+    return clause.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in clause.children)
 
 
 def _in_conditional(tok: Token) -> bool:

@@ -89,10 +89,20 @@ class Lexicon:
             table.setdefault(entry.head, []).append(entry)
         for table in (self.verbs, self.nouns):
             for candidates in table.values():
-                candidates.sort(key=lambda e: (-e.specificity, e.derived))
+                # On a tie an object beats a subject class: "cargo planes flew 40 tonnes of tents" is aid
+                # flown, whatever a row for aircraft flying says.
+                candidates.sort(key=lambda e: (-e.specificity, e.derived, not e.objects))
 
     def match_verb(self, token: Token) -> Match | None:
         """The most specific verb entry whose particles and object are present at ``token``."""
+        plain = self._match_verb(token, conj=False)
+        if plain is not None and plain.entry.objects:
+            return plain
+        # Only then the conjunct of the object: "imposed an air and arms embargo" is an embargo.
+        joined = self._match_verb(token, conj=True) if any(_shared_head(c) for c in token.children) else None
+        return joined if joined is not None and joined.entry.objects else plain
+
+    def _match_verb(self, token: Token, conj: bool) -> Match | None:
         candidates = self.verbs.get(token.lemma_.lower()) or self._by_form(token.lower_)
         if not candidates:
             return None
@@ -131,7 +141,7 @@ class Lexicon:
                 continue
             obj = None
             if entry.objects:
-                obj = _find_object(token, entry.objects)
+                obj = _find_object(token, entry.objects, conj)
                 # "go on strike": the object is the particle's own object.
                 for p in particles:
                     if obj is None:
@@ -231,6 +241,9 @@ def _subject_is(token: Token, lemmas: frozenset[str]) -> bool:
 # The word class "PERSON" in a "+" or "@" list: a person named by name ("Marco Rubio landed in
 # Panama", "welcomed Yoon Suk Yeol to Tokyo"), whom no lemma list can hold.
 PERSON = "PERSON"
+# The word class "PLACE": a named town, region or site ("seized Tskhinvali", "overran Bardai"),
+# whose capture is an act of war where the capture of a ship or of goods is a seizure.
+PLACE = "PLACE"
 
 
 # Titles before a name that make it a person's ("President Yoon Suk Yeol") when the entity
@@ -242,6 +255,8 @@ _TITLES = frozenset({"president", "minister", "premier", "chancellor", "king", "
 def _is(token: Token, lemmas: frozenset[str]) -> bool:
     """Whether ``token`` is one of ``lemmas`` (or a named person, when they include ``PERSON``)."""
     if token.lemma_.lower() in lemmas:
+        return True
+    if PLACE in lemmas and token.pos_ == "PROPN" and token.ent_type_ in ("GPE", "LOC", "FAC"):
         return True
     return PERSON in lemmas and token.pos_ == "PROPN" and (token.ent_type_ == "PERSON" or any(
         c.dep_ == "compound" and (c.ent_type_ == "PERSON" or c.lemma_.lower() in _TITLES) for c in token.children))
@@ -307,7 +322,7 @@ def _to_clause(token: Token) -> bool:
 
 def _temporal(prep: Token) -> bool:
     """Whether a preposition heads a time phrase ("called off the talks *on Saturday*" is no "call on")."""
-    return prep.dep_ == "prep" and any(
+    return prep.dep_ == "prep" and prep.lower_ in _TIME_HEADS and any(
         g.dep_ == "pobj" and (g.ent_type_ in ("DATE", "TIME") or g.lower_ in _TIME_WORDS) for g in prep.children)
 
 
@@ -315,13 +330,30 @@ def _temporal(prep: Token) -> bool:
 # ("gave Belgrade until Saturday to comply" is an ultimatum).
 _TIME_PREPS = frozenset({"until", "till"})
 
+# Prepositions that can head a time phrase; "off the old quarter" is never one, whatever the
+# entity recogniser makes of "quarter".
+_TIME_HEADS = frozenset({"on", "in", "at", "by", "until", "till", "for", "during", "before", "after", "since", "from",
+                         "through", "over", "within", "throughout", "around", "about", "to"})
+
 _TIME_WORDS = frozenset(WEEKDAYS) | {"today", "tonight", "morning", "evening", "night", "afternoon", "weekend"}
 
 
-def _find_object(token: Token, lemmas: frozenset[str]) -> Token | None:
+def _shared_head(obj: Token) -> bool:
+    """Whether an object is a modifier the parser split from the head it shares with its conjunct:
+    "an air and arms embargo" (one embargo, so "an"), not "stones and petrol bombs"."""
+    return (obj.dep_ == "dobj" and obj.tag_ == "NN" and any(g.dep_ == "conj" for g in obj.children)
+            and any(g.dep_ == "det" and g.lower_ in ("a", "an") for g in obj.children))
+
+
+def _find_object(token: Token, lemmas: frozenset[str], conj: bool = False) -> Token | None:
+    """The light object of ``token`` among ``lemmas``; with ``conj``, also the conjunct of its object
+    (tried only when no entry matches the object itself: "hurled stones and petrol bombs" is stones)."""
     for child in token.children:
         if child.dep_ in _OBJECT_DEPS and (not lemmas.isdisjoint(_forms(child)) or _is(child, lemmas)):
             return child
+        if conj and child.dep_ == "dobj" and any(g.dep_ == "conj" and not lemmas.isdisjoint(_forms(g)) for g in child.children):
+            # "imposed an air and arms embargo": the parser makes "air" the object, "embargo" its conjunct.
+            return next(g for g in child.children if g.dep_ == "conj" and not lemmas.isdisjoint(_forms(g)))
         if child.dep_ in _OBJECT_DEPS and child.lemma_.lower() in PACT_NOUNS and any(
                 g.dep_ == "compound" and g.lemma_.lower() in lemmas for g in child.children):
             return child
@@ -351,6 +383,14 @@ def _find_object(token: Token, lemmas: frozenset[str]) -> Token | None:
         if child.dep_ == "ccomp" and child.tag_ == "VBG":
             for grand in child.children:
                 if grand.dep_ == "nsubj" and not lemmas.isdisjoint(_forms(grand)):
+                    return grand
+        # "halted firing along the border", "stopped shelling the city": a gerund is the thing stopped.
+        if child.dep_ == "xcomp" and child.tag_ == "VBG" and child.lemma_.lower() in lemmas:
+            return child
+        # "let U.N. inspectors back into the complex": the parser reads a small clause "[go] back".
+        if child.dep_ == "ccomp" and child.pos_ in ("ADV", "ADP"):
+            for grand in child.children:
+                if grand.dep_ == "nsubj" and (not lemmas.isdisjoint(_forms(grand)) or _is(grand, lemmas)):
                     return grand
         # "found the journalist guilty": the parser reads the small clause as a clause "[was] guilty".
         if child.dep_ == "ccomp" and child.pos_ == "ADJ" and child.lemma_.lower() in lemmas:
