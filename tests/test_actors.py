@@ -310,3 +310,17 @@ def test_shipped_example_article(analyze):
     assert by_text["The Iranian minister"][0].name == "Abbas Araghchi"
     assert by_text["Gaza"][0].country == "PSE"
     assert {m.kind for m in by_text["Tehran"]} >= {"metonym"}
+
+
+def test_a_party_name_many_countries_share_belongs_to_the_country_the_phrase_names(pipeline):
+    found = actors(pipeline, "Albania's opposition Democratic Party said it would boycott parliament.")
+    assert find(found, "Democratic Party").country == "ALB"
+    found = actors(pipeline, "Members of the Democratic Party in Congress opposed the bill.")
+    assert find(found, "Democratic Party").country == "USA"
+
+
+def test_a_title_naming_a_country_outweighs_a_dictionary_entry_from_another_period(pipeline):
+    # The Phoenix dictionary lists Xanana Gusmao as an Indonesian opposition figure (before 1999).
+    found = actors(pipeline, "East Timorese independence leader Xanana Gusmao met the Portuguese president.",
+                   when=date(2001, 5, 2))
+    assert find(found, "Xanana Gusmao").country == "TLS"

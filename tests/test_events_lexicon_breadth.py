@@ -937,3 +937,12 @@ def test_the_one_held_responsible_is_the_target(analyze) -> None:
     event = primary(analyze, "Israeli Prime Minister Ehud Barak on Monday held Palestinian leader Yasser Arafat "
                              "personally responsible for a car bombing in Hadera that killed two Israelis.")
     assert event.category == "ACCUSE" and {r.country for r in event.recipient} == {"PSE"}
+
+
+def test_a_refusal_with_no_foreign_party_named_is_domestic(analyze) -> None:
+    # PLOVER codes an event with no target named as aimed at home (as it does protests and arrests).
+    event = primary(analyze, "The Zambian president ruled out talks with opposition parties on Sunday.")
+    assert event.category == "REJECT" and {r.country for r in event.recipient} == {"ZMB"}
+    # A foreign party named is the target.
+    event = primary(analyze, "The Zambian president rejected a proposal from Malawi on Sunday.")
+    assert {r.country for r in event.recipient} == {"MWI"}

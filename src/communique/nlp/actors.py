@@ -432,7 +432,12 @@ class _Recogniser:
                 s, end, "group", self.kb.country_name(e.country) or e.name, e.country, candidates=e.candidates
             )
         if e.kind == "organisation":
-            return _Mention(s, end, "organisation", e.name, e.country, e.sector, actor_id=e.actor_id)
+            country = e.country
+            if e.sector in ("PTY", "OPP"):
+                # "Albania's opposition Democratic Party": a party name many countries share belongs
+                # to the country the phrase names.
+                country = self.phrase_owner(s) or country
+            return _Mention(s, end, "organisation", e.name, country, e.sector, actor_id=e.actor_id)
         if e.kind == "seat":
             # "Pakistan's Foreign Office", "the Indian Foreign Office": a seat named like another
             # country's (the Foreign Office is London's) belongs to the country that owns it here.
@@ -456,6 +461,21 @@ class _Recogniser:
             return self.kb.country_of(doc[owner.left_edge.i : owner.i + 1].text) or self.kb.country_of(owner.text)
         if s >= 1 and doc[s - 1].pos_ == "ADJ":
             return self.kb.country_of(doc[s - 1].text)
+        return None
+
+    def phrase_owner(self, s: int) -> str | None:
+        """The country of a possessive or demonym opening the noun phrase that token ``s`` ends in,
+        across modifiers ("Albania's opposition Democratic Party", "the ruling Georgian Dream")."""
+        head = self.doc[s]
+        while head.dep_ == "compound" and head.head.i > head.i:
+            head = head.head
+        for c in head.children:
+            if c.i < s and c.dep_ == "poss":
+                return self.kb.country_of(self.doc[c.left_edge.i : c.i + 1].text) or self.kb.country_of(c.text)
+            if c.i < s and c.dep_ == "amod" and c.pos_ == "ADJ":
+                found = self.kb.country_of(c.text)
+                if found:
+                    return found
         return None
 
     def after_locative(self, s: int) -> bool:
@@ -574,6 +594,10 @@ class _Recogniser:
                 seen_role = seen_role or lowers[j] in role_words
                 j -= 1
                 continue
+            if (seen_role and self.doc[j].dep_ == "compound" and self.doc[j].pos_ == "NOUN"
+                    and self.doc[j].head.i < m.start and lowers[self.doc[j].head.i] in role_words):
+                j -= 1  # "East Timorese independence leader": a common noun qualifying the title
+                continue
             break
         title_start = j + 1
         if title_start == m.start:
@@ -590,6 +614,10 @@ class _Recogniser:
                 and (role is None or len(hit[1].term) > len(role.term))
             ):
                 role = hit[1]
+        if m.known and country and country != m.country and seen_role:
+            # The title says whose official this is ("East Timorese independence leader Xanana
+            # Gusmao"); a dictionary entry from another period does not outweigh it.
+            m.country = country
         if not m.known:
             m.country = m.country or country
             if role is not None:
