@@ -939,10 +939,60 @@ def test_the_one_held_responsible_is_the_target(analyze) -> None:
     assert event.category == "ACCUSE" and {r.country for r in event.recipient} == {"PSE"}
 
 
-def test_a_refusal_with_no_foreign_party_named_is_domestic(analyze) -> None:
-    # PLOVER codes an event with no target named as aimed at home (as it does protests and arrests).
-    event = primary(analyze, "The Zambian president ruled out talks with opposition parties on Sunday.")
-    assert event.category == "REJECT" and {r.country for r in event.recipient} == {"ZMB"}
-    # A foreign party named is the target.
-    event = primary(analyze, "The Zambian president rejected a proposal from Malawi on Sunday.")
-    assert {r.country for r in event.recipient} == {"MWI"}
+def test_a_threat_is_addressed_to_whoever_must_meet_its_condition(analyze) -> None:
+    # The boycott happens at home; the one told to act is the target of the threat.
+    event = primary(analyze, "Fretilin threatened to boycott the elections in East Timor unless Indonesia "
+                             "withdrew its troops.")
+    assert event.category == "THREATEN" and {r.country for r in event.recipient} == {"IDN"}
+    # A venue is no addressee either.
+    event = primary(analyze, "The Angolan delegation threatened to walk out of the talks in Lisbon unless "
+                             "South Africa agreed to a timetable.")
+    assert {r.country for r in event.recipient} == {"ZAF"}
+    # A foreign target named outright stays the target.
+    event = primary(analyze, "Washington threatened to cut aid to Egypt unless the army freed the prisoners.")
+    assert {r.country for r in event.recipient} == {"EGY"}
+
+
+def test_state_companies_act_for_their_country(analyze) -> None:
+    event = primary(analyze, "Gazprom threatened to cut gas supplies to Moldova unless Chisinau paid its debts.")
+    assert {a.country for a in event.actor} == {"RUS"} and {r.country for r in event.recipient} == {"MDA"}
+    # Nigeria's Niger Delta is no part of Niger.
+    event = primary(analyze, "Villagers occupied two oil platforms in the Niger Delta on Monday.")
+    assert {r.country for r in event.recipient} <= {"NGA"} and {a.country for a in event.actor} <= {"NGA"}
+
+
+TWELFTH_SWEEP = [
+    # A crowd rampaging is a riot; forces raiding offices search them (PLOVER's COERCE "seize").
+    ("Hundreds of students rampaged through Dhaka on Monday, smashing cars.", "PROTEST", "145", "BGD", None),
+    ("Guatemalan soldiers raided the offices of a human rights group in Guatemala City.", "COERCE", "1711", "GTM",
+     None),
+    # Relief trucked or shipped; a promise to ship is an intent to help.
+    ("The World Food Programme trucked 2,000 tonnes of maize to Malawi on Friday.", "AID", "073", None, "MWI"),
+    ("Libya will ship 50,000 tonnes of fuel to Niger this year.", "AGREE", None, "LBY", "NER"),
+    # Troops leaving a country withdraw from it; an embargo ordered is a sanction.
+    ("The last Cuban troops left Angola on Saturday.", "RETREAT", "0874", "CUB", "AGO"),
+    ("President Carter ordered an embargo on grain sales to the Soviet Union.", "SANCTION", "163", "USA", "RUS"),
+    # Troops assembled; emergency rule renewed; a man snatched; a shopkeepers' strike.
+    ("Pakistan assembled 20,000 troops near the Afghan border on Tuesday.", "MOBILIZE", "154", "PAK", None),
+    ("Sri Lanka renewed its state of emergency for another month on Thursday.", "COERCE", "1724", "LKA", None),
+    ("Gunmen snatched a French aid worker in Darfur on Sunday.", "ASSAULT", "181", None, "FRA"),
+    ("Shopkeepers in Srinagar kept their shutters down in a commercial strike against India.", "PROTEST", "143",
+     None, None),
+    # A demonym across the group word's modifiers ("a French aid worker"): the hostage is French.
+    ("Gunmen kidnapped a Norwegian aid worker in Darfur on Sunday.", "ASSAULT", "181", None, "NOR"),
+    # A raid by police is a search, whoever reports it; information supplied is intelligence shared.
+    ("Tuesday's raid by Turkish police on the offices of a Kurdish newspaper drew protests.", "COERCE", "1711",
+     "TUR", None),
+    ("Jordan supplied the CIA with information on the militants' hideouts.", "COOPERATE", "064", "JOR", "USA"),
+    # Money released to a country is aid, not a release of captives.
+    ("The IMF released 800 million dollars of its loan to Argentina on Monday.", "AID", None, None, "ARG"),
+    # A chargé d'affaires summoned to hear a protest.
+    ("Manila summoned Beijing's charge d'affaires to protest the seizure of a fishing boat.", "ACCUSE", None, "PHL",
+     "CHN"),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), TWELFTH_SWEEP)
+def test_twelfth_sweep_rows(analyze, text: str, category: str, cameo: str | None, actor: str | None,
+                            recipient: str | None) -> None:
+    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)

@@ -134,7 +134,7 @@ def test_every_code_referenced_exists(
         assert not o["country"] or o["country"] in countries, o["code"]
         assert not o["parent"] or o["parent"] in orgs, o["code"]
         assert o["sector"] in sectors, o["code"]
-        assert o["kind"] in {"igo", "ngo", "armed_group", "state_body", "party", "media"}, o["code"]
+        assert o["kind"] in {"igo", "ngo", "armed_group", "state_body", "party", "media", "company"}, o["code"]
     for off in officials:
         assert off["country"] in actors, off["name"]
         assert not off["org"] or off["org"] in orgs, off["name"]

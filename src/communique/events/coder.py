@@ -76,8 +76,7 @@ _COOPERATIVE = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE",
 # REJECT is not among them: a rejection answers someone ("rejected the pressure"), so another
 # country the sentence names is the better guess (PLOVER dev triple F1 0.721 → 0.716, test
 # 0.561 → 0.567: neutral on the gold, right on the seed's "Iran … rejecting U.S. pressures").
-_DOMESTIC_DEFAULT = frozenset({"PROTEST", "COERCE", "CONCEDE", "RETREAT", "MOBILIZE", "THREATEN", "REQUEST", "AGREE",
-                               "REJECT"})
+_DOMESTIC_DEFAULT = frozenset({"PROTEST", "COERCE", "CONCEDE", "RETREAT", "MOBILIZE", "THREATEN", "REQUEST", "AGREE"})
 # Categories of events that happen somewhere even when nobody is named ("A car bomb exploded in
 # Mogadishu", "Dozens of homes were burned near Goma"): with no actor and no recipient read off the
 # parse, the country of the place is the target (CAMEO/PLOVER code such events as domestic; the
@@ -582,6 +581,17 @@ class EventCoder:
             # a side saying it may strike, sanction or coerce is threatening to (CAMEO 13).
             new_code = self.ontology.code(self.intent[category])
             category, cameo, mode = new_code.category or category, new_code.code, new_code.mode
+        if category == "THREATEN":
+            # "threatened to boycott the elections unless South Africa ...": the threat is addressed
+            # to whoever must meet its condition.
+            addressee = _condition_subject(clause)
+            if addressee is not None:
+                own = {a.actor.country for a in actors}
+                met_by = [a for a in state.resolve(addressee) if a.actor.country]
+                if met_by and (not recipients or not {r.actor.country for r in recipients}.isdisjoint(
+                        {m.actor.country for m in met_by}) or all(not r.direct or r.actor.country in own
+                                                                 for r in recipients)):
+                    recipients = [_Actor(m.actor, False) for m in met_by]
         if "hypothetical" not in aux and _in_conditional(clause):
             aux.add("hypothetical")
         if "hypothetical" in aux:
@@ -2328,6 +2338,18 @@ def _ultimatum(tok: Token) -> bool:
             if not any(a.dep_ in ("ccomp", "relcl") for a in [t.head, *path] if a.i != tok.i):
                 return True
     return False
+
+
+def _condition_subject(tok: Token) -> Token | None:
+    """The subject of ``tok``'s "unless" clause (found as ``_ultimatum`` finds it), else None."""
+    heads = [tok] + ([tok.head] if tok.dep_ in ("xcomp", "conj") else [])
+    clauses = [c for h in heads for c in h.children if _unless(c)]
+    clauses += [t for t in tok.subtree if _unless(t) and t not in clauses]
+    for clause in clauses:
+        subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None and subj.tag_ not in ("PRP", "EX"):
+            return subj
+    return None
 
 
 def _unless(clause: Token) -> bool:

@@ -287,6 +287,11 @@ def _doer_is(noun: Token, lemmas: frozenset[str]) -> bool:
     "Drivers joined the strike", "teachers are on strike": up through objects and prepositions to
     the first verb, whose subject (or its controller's) is the doer.
     """
+    # "the raid by Kenyan police": the by-phrase names the doer.
+    for by in (c for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ == "by"):
+        if any(g.dep_ == "pobj" and (g.lemma_.lower() in lemmas or any(
+                m.dep_ == "compound" and m.lemma_.lower() in lemmas for m in g.children)) for g in by.children):
+            return True
     tok = noun
     for _ in range(4):
         if tok.dep_ not in ("dobj", "pobj", "prep", "attr", "conj") or tok.head.i == tok.i:

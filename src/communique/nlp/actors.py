@@ -861,7 +861,13 @@ class _Recogniser:
             if m.kind == "group" and m.role and m.role.startswith("group:") and out:
                 prev = out[-1]
                 gap = m.start - prev.end
-                adjacent = gap == 0 or (gap == 1 and self.lowers[prev.end] in POSSESSIVE)
+                # "a French aid worker", "British oil workers": lower-case modifiers of the group
+                # word between the demonym and it keep them one phrase.
+                modifiers = 0 < gap <= 2 and all(
+                    self.doc[k].dep_ in ("compound", "amod") and self.doc[k].pos_ in ("NOUN", "ADJ")
+                    and self.doc[k].is_lower and self.doc[k].head.i >= m.start
+                    for k in range(prev.end, m.start))
+                adjacent = gap == 0 or (gap == 1 and self.lowers[prev.end] in POSSESSIVE) or modifiers
                 if adjacent and prev.kind == "demonym":
                     out.pop()
                     m.start = prev.start
