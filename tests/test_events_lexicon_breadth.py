@@ -986,6 +986,12 @@ TWELFTH_SWEEP = [
     ("Jordan supplied the CIA with information on the militants' hideouts.", "COOPERATE", "064", "JOR", "USA"),
     # Money released to a country is aid, not a release of captives.
     ("The IMF released 800 million dollars of its loan to Argentina on Monday.", "AID", None, None, "ARG"),
+    # Guerrillas giving themselves up surrender; refugees sent back are deported; web sites crippled.
+    ("About 300 FARC guerrillas gave themselves up to Colombian troops on Friday.", "RETREAT", "0874", "COL", None),
+    ("Malaysian police forcibly sent 2,000 Indonesian migrants back across the Strait of Malacca.", "COERCE", "174",
+     "MYS", "IDN"),
+    ("Hackers in China crippled the websites of Taiwan's ministries on Monday.", "COERCE", None, "CHN", "TWN"),
+    ("Moscow brushed aside Tbilisi's offer of talks on Friday.", "REJECT", None, "RUS", "GEO"),
     # A chargé d'affaires summoned to hear a protest.
     ("Manila summoned Beijing's charge d'affaires to protest the seizure of a fishing boat.", "ACCUSE", None, "PHL",
      "CHN"),
@@ -996,3 +1002,15 @@ TWELFTH_SWEEP = [
 def test_twelfth_sweep_rows(analyze, text: str, category: str, cameo: str | None, actor: str | None,
                             recipient: str | None) -> None:
     _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
+
+
+def test_two_parties_of_one_country_meeting_abroad_meet_each_other(analyze) -> None:
+    event = primary(analyze, "Hamas and Fatah opened reconciliation talks in Cairo on Sunday.")
+    assert event.category == "CONSULT"
+    assert {a.country for a in event.actor} | {r.country for r in event.recipient} == {"PSE"}
+    # One side's forces stay one side: drills by warships and bombers are a show of force.
+    event = primary(analyze, "Russian warships and bombers held drills in the Sea of Japan.")
+    assert event.category == "MOBILIZE"
+    # Two countries meeting abroad meet each other too, not the host.
+    event = primary(analyze, "Ukrainian and Russian delegations held talks in Istanbul.")
+    assert {a.country for a in event.actor} | {r.country for r in event.recipient} == {"UKR", "RUS"}

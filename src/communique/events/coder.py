@@ -460,6 +460,17 @@ class EventCoder:
                 confidence -= 0.15
         # Symmetric events with only one side named take the other from the article's latest pair.
         paired = False  # both sides named as coordinated actors ("Philippine and Japanese forces")
+        if (("sym" in entry.flags or category in _MUTUAL) and len(actors) > 1
+                and len({a.actor.country for a in actors} - {None}) == 1
+                and len({a.actor.text.lower() for a in actors}) > 1
+                and any(a.actor.sector and a.actor.sector not in _FORCES for a in actors)
+                and not any(r.direct for r in recipients)):
+            # "Hamas and Fatah opened talks in Cairo", "government negotiators and MILF rebels met in
+            # Kuala Lumpur": two parties of one country meeting abroad meet each other (one side's
+            # forces, "Russian warships and bombers", stay one side).
+            recipients = actors[1:2]
+            actors = actors[:1]
+            paired = True
         if "sym" in entry.flags:
             if (len(actors) > 1 and len({a.actor.country for a in actors}) == 1
                     and (not recipients or not _names_other_side(trig))):
