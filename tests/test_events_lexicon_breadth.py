@@ -1014,3 +1014,40 @@ def test_two_parties_of_one_country_meeting_abroad_meet_each_other(analyze) -> N
     # Two countries meeting abroad meet each other too, not the host.
     event = primary(analyze, "Ukrainian and Russian delegations held talks in Istanbul.")
     assert {a.country for a in event.actor} | {r.country for r in event.recipient} == {"UKR", "RUS"}
+
+
+THIRTEENTH_SWEEP = [
+    # Riot is in the throwing, not the eggs; a town retaken is war; tools downed are a strike.
+    ("Angry farmers pelted the Japanese embassy in Seoul with eggs on Sunday.", "PROTEST", "145", None, None),
+    ("Nigerian troops recaptured the town of Baga from Boko Haram fighters on Friday.", "ASSAULT", "192", "NGA",
+     None),
+    ("Thousands of Chilean copper miners downed tools on Monday.", "PROTEST", "143", "CHL", None),
+    # Money frozen is a sanction; weapons released are military aid; oil shipped is trade.
+    ("Israel froze the transfer of customs revenues to the Palestinian Authority on Sunday.", "SANCTION", "163",
+     "ISR", "PSE"),
+    ("Washington released 20 F-16 jets to Pakistan on Tuesday.", "AID", "072", "USA", "PAK"),
+    ("Malaysia began shipping crude oil to China under a barter deal.", "COOPERATE", "061", "MYS", "CHN"),
+    # Engineers to be sent: a promise of aid; refugees repatriated: a deportation.
+    ("Egypt will send 40 engineers to Baghdad next month to repair power stations.", "AGREE", None, "EGY", "IRQ"),
+    ("Thailand repatriated 3,000 Hmong refugees to Laos on Monday.", "COERCE", "174", "THA", "LAO"),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), THIRTEENTH_SWEEP)
+def test_thirteenth_sweep_rows(analyze, text: str, category: str, cameo: str | None, actor: str | None,
+                               recipient: str | None) -> None:
+    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
+
+
+def test_a_second_verb_after_a_vow_is_vowed_too(analyze) -> None:
+    events = [e for e in analyze("Islamist rebels in Mali vowed on Thursday to push south and seize Mopti.").events
+              if not e.negated]
+    assert any(e.category == "THREATEN" for e in events), [e.category for e in events]
+    assert not any(e.category == "ASSAULT" for e in events)
+
+
+def test_riot_police_sent_home_to_restore_order_are_a_deployment_not_aid(analyze) -> None:
+    event = primary(analyze, "China dispatched thousands of riot police to Lhasa on Monday to restore order.")
+    assert event.category == "MOBILIZE"
+    event = primary(analyze, "Rwanda sent 300 police officers to Haiti to help restore order.")
+    assert (event.category, event.cameo) == ("AID", "074")

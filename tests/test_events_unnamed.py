@@ -160,12 +160,13 @@ def test_coordinated_sides_of_an_agreement_are_the_pair(analyze) -> None:
 
 def test_summoned_envoys_rammed_ships_and_retaken_towns(analyze) -> None:
     # Summoning a foreign envoy is a protest to their government (not a request); ramming a ship is
-    # force; retaking ground is occupying territory (CAMEO 192, PLOVER COERCE seize).
+    # force; retaking ground is occupying territory (CAMEO 192), coded ASSAULT as the PLOVER gold codes
+    # a captured stronghold (the 2021 CAMEO-to-PLOVER table says COERCE; the gold records say FIGHT).
     assert triples(analyze, "China's foreign ministry summoned the Philippine ambassador over the incident.") == {
         t("CHN", "ACCUSE", "PHL")}
     assert triples(analyze, "Chinese coast guard ships rammed a Philippine vessel.") == {t("CHN", "ASSAULT", "PHL")}
     assert triples(analyze, "Ukrainian troops retook the village of Robotyne near Zaporizhzhia.") == {
-        t("UKR", "COERCE", "UKR")}
+        t("UKR", "ASSAULT", "UKR")}
 
 
 def test_who_claims_an_attack_did_it(analyze) -> None:

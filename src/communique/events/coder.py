@@ -308,6 +308,9 @@ class EventCoder:
         if trig.match.entry.nominal and tok.dep_ == "dobj" and tok.head.lemma_.lower() in self.lexicon.light:
             # "promised to continue military aid": the light verb's clause carries the governor.
             tok = tok.head
+        if tok.dep_ == "conj" and tok.head.dep_ in ("xcomp", "ccomp") and tok.head.head.i in governors:
+            # "vowed to push south and seize the capital": the second verb is vowed too.
+            tok = tok.head
         for _ in range(3):
             if tok.head.i not in governors:
                 break
@@ -534,7 +537,9 @@ class EventCoder:
             # another country are peacekeeping (CAMEO 074), not a mobilisation against it. The
             # country may be named in the purpose ("to join the U.N. force in Lebanon").
             own = {a.actor.country for a in actors}
-            if not recipients or not {r.actor.country for r in recipients}.isdisjoint(own):
+            # A home deployment "to restore order" stays a deployment; a force sent to join a
+            # mission serves the country the mission works in.
+            if not recipients or (not {r.actor.country for r in recipients}.isdisjoint(own) and _joins_mission(tok)):
                 purpose = [c for c in tok.children if c.dep_ in ("advcl", "xcomp")]
                 # The place the mission works in before the body running it ("the U.N. force in Lebanon").
                 where = {g.i for c in purpose for p in c.subtree if p.dep_ == "prep" and p.lower_ == "in"
@@ -542,7 +547,7 @@ class EventCoder:
                 hosted = (state.scope_mention(where, own)
                           or state.scope_mention({g.i for c in purpose for g in c.subtree}, own))
                 recipients = [_Actor(state.event_actor(hosted), False)] if hosted is not None else []
-            if recipients:
+            if any(r.actor.country not in own for r in recipients):
                 code = self.ontology.code("074")
                 category, mode = code.category or category, code.mode
         # "Chad ordered French troops to leave": another country's forces ordered out are expelled.
@@ -1863,6 +1868,12 @@ _PROTECTIVE = frozenset({"help", "assist", "protect", "restore", "support", "sec
                          "keep", "maintain", "guard", "train", "police", "patrol", "shield", "defend", "safeguard"})
 # Missions forces are sent to lead or join: peacekeeping, not a show of force ("to lead a U.N. mission").
 _PEACE_MISSIONS = frozenset({"mission", "force", "operation", "contingent", "peacekeeping"})
+
+
+def _joins_mission(verb: Token) -> bool:
+    """Whether ``verb``'s purpose is to lead or join a mission ("to join the U.N. force in Lebanon")."""
+    return any(c.dep_ in ("advcl", "xcomp") and _to_infinitive(c) and c.lemma_.lower() in ("lead", "join") and any(
+        g.dep_ == "dobj" and g.lemma_.lower() in _PEACE_MISSIONS for g in c.children) for c in verb.children)
 
 
 def _protective_purpose(verb: Token) -> bool:

@@ -145,7 +145,8 @@ class Lexicon:
                 # "go on strike": the object is the particle's own object.
                 for p in particles:
                     if obj is None:
-                        obj = next((c for c in p.children if not entry.objects.isdisjoint(_forms(c))), None)
+                        obj = next((c for c in p.children
+                                    if not entry.objects.isdisjoint(_forms(c)) or _is(c, entry.objects)), None)
                     if obj is None:
                         # "are out on strike": the object hangs on a preposition under the particle.
                         obj = next((g for c in p.children if c.dep_ == "prep" for g in c.children
@@ -264,7 +265,7 @@ def _is(token: Token, lemmas: frozenset[str]) -> bool:
 
 # Subjects that name a number or body of people by what they are made of ("thousands of
 # teachers", "a group of union members", "the nurses' union").
-_COLLECTIVE = frozenset({"group", "hundred", "thousand", "dozen", "ten", "member", "number", "crowd", "majority",
+_COLLECTIVE = frozenset({"group", "hundred", "thousand", "dozen", "ten", "member", "number", "crowd", "majority", "team",
                          "some", "many", "most", "all", "score", "union", "association", "federation", "body"})
 
 
