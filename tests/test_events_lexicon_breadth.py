@@ -1051,3 +1051,19 @@ def test_riot_police_sent_home_to_restore_order_are_a_deployment_not_aid(analyze
     assert event.category == "MOBILIZE"
     event = primary(analyze, "Rwanda sent 300 police officers to Haiti to help restore order.")
     assert (event.category, event.cameo) == ("AID", "074")
+
+
+def test_sides_that_act_on_each_other_are_actor_and_recipient(analyze) -> None:
+    event = primary(analyze, "Ecuador and Peru accused each other on Tuesday of violating the border truce.")
+    assert event.category == "ACCUSE"
+    assert {a.country for a in event.actor} | {r.country for r in event.recipient} == {"ECU", "PER"}
+    assert event.actor and event.recipient
+
+
+def test_sides_of_several_countries_acting_together_have_no_home_target(analyze) -> None:
+    # Neither partner's own country is the target of what they do together.
+    event = primary(analyze, "France and Britain massed warships off the Libyan coast on Tuesday.")
+    assert event.category == "MOBILIZE" and {a.country for a in event.actor} == {"FRA", "GBR"}
+    assert not {r.country for r in event.recipient} & {"FRA", "GBR"}
+    event = primary(analyze, "Thailand and Cambodia eased visa rules for traders on Thursday.")
+    assert event.category == "CONCEDE" and not event.recipient

@@ -855,10 +855,19 @@ class EventCoder:
             target = _protest_target(self._anchor(trig), state, {a.actor.country for a in actors})
             if target is not None:
                 recipients = [_Actor(target, False)]
+        several = len({a.actor.country for a in actors} & _country_codes()) > 1
+        if not recipients and several and _reciprocal(trig):
+            # "India and Pakistan accused each other", "declared a mutual truce": the sides act on
+            # one another.
+            recipients = [_Actor(a.actor, False) for a in actors[1:]]
+            actors = actors[:1]
+            several = False
         # CAMEO/PLOVER convention: an event with no target named is domestic; its target is the
-        # place where it happens or else the actor's own country ("Algerians blocked roads").
+        # place where it happens or else the actor's own country ("Algerians blocked roads"). Sides
+        # of several countries acting together ("India and Pakistan eased visa rules") have no one
+        # home to default to.
         if not recipients and "sym" not in entry.flags and actors and not at_sea and (
-            place_actor is not None or category in _DOMESTIC_DEFAULT
+            place_actor is not None or (category in _DOMESTIC_DEFAULT and not several)
         ):
             home = place_actor if place_actor is not None else actors[0].actor
             # A body of several countries (the UN, the EU) has no home ground to be its own target.
@@ -1782,7 +1791,10 @@ def _guess_side(state: _DocState, other: list[EventActor], scope: set[int], home
     m = state.scope_mention(scope, {a.country for a in other})
     if m is not None:
         return [EventActor(text=m.text, name=None, country=m.country, start=m.start, end=m.end)]
-    own = next((a for a in other if a.country in _country_codes()), None) if home else None
+    # Sides of several countries acting together ("the United States and Britain massed warships")
+    # have no single home ground.
+    several = len({a.country for a in other} & _country_codes()) > 1
+    own = next((a for a in other if a.country in _country_codes()), None) if home and not several else None
     if own is None:
         return []
     return [EventActor(text=own.text, name=None, country=own.country, start=own.start, end=own.end)]
@@ -1868,6 +1880,17 @@ _PROTECTIVE = frozenset({"help", "assist", "protect", "restore", "support", "sec
                          "keep", "maintain", "guard", "train", "police", "patrol", "shield", "defend", "safeguard"})
 # Missions forces are sent to lead or join: peacekeeping, not a show of force ("to lead a U.N. mission").
 _PEACE_MISSIONS = frozenset({"mission", "force", "operation", "contingent", "peacekeeping"})
+
+
+def _reciprocal(trig: _Trigger) -> bool:
+    """Whether the event's own words make its coordinated sides act on each other ("accused each
+    other", "one another", "a mutual truce")."""
+    tok = trig.token
+    words = [g for g in tok.subtree if g.i != tok.i and (g.head.i == tok.i or g.head.head.i == tok.i)]
+    if any(g.lower_ == "other" and g.i > 0 and tok.doc[g.i - 1].lower_ in ("each", "one") for g in words):
+        return True
+    heads = [tok] + ([trig.match.obj] if trig.match.obj is not None else [])
+    return any(c.dep_ == "amod" and c.lower_ in ("mutual", "reciprocal") for h in heads for c in h.children)
 
 
 def _joins_mission(verb: Token) -> bool:
