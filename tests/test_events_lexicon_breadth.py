@@ -948,6 +948,9 @@ def test_a_threat_is_addressed_to_whoever_must_meet_its_condition(analyze) -> No
     event = primary(analyze, "The Angolan delegation threatened to walk out of the talks in Lisbon unless "
                              "South Africa agreed to a timetable.")
     assert {r.country for r in event.recipient} == {"ZAF"}
+    # An "if" names the addressee when the threat names no one else.
+    event = primary(analyze, "Beijing will use force if Taipei declares independence, a Chinese general said.")
+    assert event.category == "THREATEN" and {r.country for r in event.recipient} == {"TWN"}
     # A foreign target named outright stays the target.
     event = primary(analyze, "Washington threatened to cut aid to Egypt unless the army freed the prisoners.")
     assert {r.country for r in event.recipient} == {"EGY"}

@@ -600,13 +600,15 @@ class EventCoder:
         if category == "THREATEN":
             # "threatened to boycott the elections unless South Africa ...": the threat is addressed
             # to whoever must meet its condition.
-            addressee = _condition_subject(clause)
+            addressee, strict = _condition_subject(clause)
             if addressee is not None:
                 own = {a.actor.country for a in actors}
                 met_by = [a for a in state.resolve(addressee) if a.actor.country]
+                # An "unless" names whom the threat is for; an "if" only when no one else is named
+                # ("would aim its missiles at Poland if Washington ...": Poland is the target).
                 if met_by and (not recipients or not {r.actor.country for r in recipients}.isdisjoint(
-                        {m.actor.country for m in met_by}) or all(not r.direct or r.actor.country in own
-                                                                 for r in recipients)):
+                        {m.actor.country for m in met_by}) or all(
+                        r.actor.country in own or (strict and not r.direct) for r in recipients)):
                     recipients = [_Actor(m.actor, False) for m in met_by]
         if "hypothetical" not in aux and _in_conditional(clause):
             aux.add("hypothetical")
@@ -2385,16 +2387,24 @@ def _ultimatum(tok: Token) -> bool:
     return False
 
 
-def _condition_subject(tok: Token) -> Token | None:
-    """The subject of ``tok``'s "unless" clause (found as ``_ultimatum`` finds it), else None."""
+def _condition_subject(tok: Token) -> tuple[Token | None, bool]:
+    """The subject of ``tok``'s "unless" (or "if") clause, found as ``_ultimatum`` finds it, and
+    whether the condition is an "unless": whoever must meet a threat's condition ("will use force if
+    Taiwan declares independence")."""
     heads = [tok] + ([tok.head] if tok.dep_ in ("xcomp", "conj") else [])
-    clauses = [c for h in heads for c in h.children if _unless(c)]
-    clauses += [t for t in tok.subtree if _unless(t) and t not in clauses]
+
+    def mark(clause: Token) -> str | None:
+        if clause.dep_ != "advcl":
+            return None
+        return next((m.lower_ for m in clause.children if m.dep_ == "mark" and m.lower_ in ("unless", "if")), None)
+
+    clauses = [c for h in heads for c in h.children if mark(c)]
+    clauses += [t for t in tok.subtree if mark(t) and t not in clauses]
     for clause in clauses:
         subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subj is not None and subj.tag_ not in ("PRP", "EX"):
-            return subj
-    return None
+            return subj, mark(clause) == "unless"
+    return None, False
 
 
 def _unless(clause: Token) -> bool:
