@@ -601,7 +601,7 @@ class EventCoder:
             # "threatened to boycott the elections unless South Africa ...": the threat is addressed
             # to whoever must meet its condition.
             addressee, strict = _condition_subject(clause)
-            if addressee is not None:
+            if addressee is not None and any(a.actor.country for a in actors):
                 own = {a.actor.country for a in actors}
                 met_by = [a for a in state.resolve(addressee) if a.actor.country]
                 # An "unless" names whom the threat is for; an "if" only when no one else is named
