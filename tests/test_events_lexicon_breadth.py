@@ -1070,3 +1070,32 @@ def test_sides_of_several_countries_acting_together_have_no_home_target(analyze)
     assert not {r.country for r in event.recipient} & {"FRA", "GBR"}
     event = primary(analyze, "Thailand and Cambodia eased visa rules for traders on Thursday.")
     assert event.category == "CONCEDE" and not event.recipient
+
+
+FOURTEENTH_SWEEP = [
+    # Concessions in modern wording: a lockdown lifted, enforcement suspended, a bill dropped.
+    ("Beijing lifted a three-month lockdown on Xi'an on Wednesday.", "CONCEDE", None, "CHN", None),
+    ("Iran suspended enforcement of the new hijab law on Monday after protests.", "CONCEDE", "081", "IRN", None),
+    ("Georgia's ruling party dropped its foreign agents bill on Thursday after mass protests.", "CONCEDE", None,
+     "GEO", None),
+    # An embassy reopened restores ties; weapons burned are disarmament; aid arrives and reaches.
+    ("Riyadh reopened its embassy in Tehran on Wednesday after seven years.", "SUPPORT", None, "SAU", "IRN"),
+    ("PKK fighters burned their weapons at a ceremony near Sulaymaniyah on Friday.", "RETREAT", "0873", "TUR",
+     None),
+    ("A consignment of 3,000 tonnes of Indian wheat reached Kabul on Monday.", "AID", None, None, "AFG"),
+    # Control of a city seized; forces pushing into a town; prisoners subjected to torture.
+    ("RSF fighters seized control of El Fasher on Sunday.", "ASSAULT", "192", "SDN", None),
+    ("Israeli tanks pushed into the outskirts of Jenin on Tuesday.", "ASSAULT", None, "ISR", "PSE"),
+    ("Russian guards subjected Ukrainian prisoners of war to electric shocks.", "ASSAULT", "1822", "RUS", "UKR"),
+    # Stones thrown at police by demonstrators: a riot; reporters expelled: deported; money frozen: sanction.
+    ("Demonstrators pelted riot police with rocks outside the parliament in Nairobi.", "PROTEST", "145", "KEN", None),
+    ("China expelled three American reporters on Wednesday.", "COERCE", "174", "CHN", "USA"),
+    # A sanction announced for the future is a threat of it (PLOVER's reading of future material conflict).
+    ("The World Bank said it would freeze new lending to Uganda.", "THREATEN", None, None, "UGA"),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), FOURTEENTH_SWEEP)
+def test_fourteenth_sweep_rows(analyze, text: str, category: str, cameo: str | None, actor: str | None,
+                               recipient: str | None) -> None:
+    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
