@@ -1092,6 +1092,9 @@ FOURTEENTH_SWEEP = [
     ("China expelled three American reporters on Wednesday.", "COERCE", "174", "CHN", "USA"),
     # A sanction announced for the future is a threat of it (PLOVER's reading of future material conflict).
     ("The World Bank said it would freeze new lending to Uganda.", "THREATEN", None, None, "UGA"),
+    # A second particle the parser hangs on the first: "stayed away from" the vote is a boycott.
+    ("Bangladesh's main opposition stayed away from Sunday's parliamentary elections.", "PROTEST", "144", "BGD",
+     None),
 ]
 
 

@@ -128,6 +128,10 @@ class Lexicon:
                     # on the infinitive as its marker.
                     found = next((g for c in token.children if c.dep_ in ("advcl", "xcomp", "ccomp")
                                   for g in c.children if g.dep_ == "mark" and g.lower_ == "for"), None)
+                if found is None:
+                    # "stayed away from the elections": the parser hangs the second particle on the first.
+                    found = next((g for p in particles for g in p.children
+                                  if g.dep_ in _PARTICLE_DEPS and g.lower_ == word), None)
                 if found is None and token.i + 1 < len(token.doc):
                     # "handed over 32 prisoners": the parser read the particle as "over" = "more than".
                     nxt = token.doc[token.i + 1]
