@@ -895,12 +895,6 @@ ELEVENTH_SWEEP = [
 ]
 
 
-@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), ELEVENTH_SWEEP)
-def test_eleventh_sweep_rows(analyze, text: str, category: str, cameo: str | None, actor: str | None,
-                             recipient: str | None) -> None:
-    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
-
-
 def test_fire_stopped_is_a_ceasefire_not_an_attack(analyze) -> None:
     events = [e for e in analyze("Azerbaijani forces stopped shelling Armenian positions on Friday.").events
               if not e.negated]
@@ -932,7 +926,7 @@ def test_counted_partisans_are_a_crowd_named_ones_perpetrators(analyze) -> None:
 
 
 def test_the_one_held_responsible_is_the_target(analyze) -> None:
-    # The parser reads "Abbas [was] personally responsible" as a clause; its subject is the one blamed,
+    # The parser reads "Arafat [was] personally responsible" as a clause; its subject is the one blamed,
     # not the place of the attack.
     event = primary(analyze, "Israeli Prime Minister Ehud Barak on Monday held Palestinian leader Yasser Arafat "
                              "personally responsible for a car bombing in Hadera that killed two Israelis.")
@@ -1001,12 +995,6 @@ TWELFTH_SWEEP = [
 ]
 
 
-@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), TWELFTH_SWEEP)
-def test_twelfth_sweep_rows(analyze, text: str, category: str, cameo: str | None, actor: str | None,
-                            recipient: str | None) -> None:
-    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
-
-
 def test_two_parties_of_one_country_meeting_abroad_meet_each_other(analyze) -> None:
     event = primary(analyze, "Hamas and Fatah opened reconciliation talks in Cairo on Sunday.")
     assert event.category == "CONSULT"
@@ -1034,12 +1022,6 @@ THIRTEENTH_SWEEP = [
     ("Egypt will send 40 engineers to Baghdad next month to repair power stations.", "AGREE", None, "EGY", "IRQ"),
     ("Thailand repatriated 3,000 Hmong refugees to Laos on Monday.", "COERCE", "174", "THA", "LAO"),
 ]
-
-
-@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), THIRTEENTH_SWEEP)
-def test_thirteenth_sweep_rows(analyze, text: str, category: str, cameo: str | None, actor: str | None,
-                               recipient: str | None) -> None:
-    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
 
 
 def test_a_second_verb_after_a_vow_is_vowed_too(analyze) -> None:
@@ -1098,7 +1080,9 @@ FOURTEENTH_SWEEP = [
 ]
 
 
-@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), FOURTEENTH_SWEEP)
-def test_fourteenth_sweep_rows(analyze, text: str, category: str, cameo: str | None, actor: str | None,
-                               recipient: str | None) -> None:
+# Rows from the session-10 held-out sweeps, one parametrised test over all four lists.
+@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"),
+                         ELEVENTH_SWEEP + TWELFTH_SWEEP + THIRTEENTH_SWEEP + FOURTEENTH_SWEEP)
+def test_session_ten_sweep_rows(analyze, text: str, category: str, cameo: str | None, actor: str | None,
+                                recipient: str | None) -> None:
     _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
