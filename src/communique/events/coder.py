@@ -2372,43 +2372,45 @@ def _force_kept_open(tok: Token) -> bool:
     return False
 
 
-def _ultimatum(tok: Token) -> bool:
-    """Whether ``tok`` (or the verb it is chained to) has an "unless" clause of its own."""
-    heads = [tok] + ([tok.head] if tok.dep_ in ("xcomp", "conj") else [])
-    if any(_unless(c) for h in heads for c in h.children):
-        return True
-    # "vowed to veto Macedonia's bid to join NATO unless Skopje agreed": the parser may hang the
-    # condition deeper in the clause; a reported clause inside has conditions of its own.
-    for t in tok.subtree:
-        if _unless(t):
-            path = [a for a in t.ancestors if a.i != tok.i and tok.i in {b.i for b in a.ancestors}]
-            if not any(a.dep_ in ("ccomp", "relcl") for a in [t.head, *path] if a.i != tok.i):
-                return True
-    return False
-
-
-def _condition_subject(tok: Token) -> tuple[Token | None, bool]:
-    """The subject of ``tok``'s "unless" (or "if") clause, found as ``_ultimatum`` finds it, and
-    whether the condition is an "unless": whoever must meet a threat's condition ("will use force if
-    Taiwan declares independence")."""
-    heads = [tok] + ([tok.head] if tok.dep_ in ("xcomp", "conj") else [])
-
+def _conditions(tok: Token, marks: frozenset[str]) -> list[tuple[Token, str]]:
+    """The condition clauses of ``tok`` (or of the verb it is chained to) whose mark is one of
+    ``marks``, with that mark: its own first, then ones the parser hung deeper in the clause ("vowed to
+    veto Macedonia's bid to join NATO unless Skopje agreed"), except inside a reported or relative
+    clause, which has conditions of its own."""
     def mark(clause: Token) -> str | None:
         if clause.dep_ != "advcl":
             return None
-        return next((m.lower_ for m in clause.children if m.dep_ == "mark" and m.lower_ in ("unless", "if")), None)
+        return next((m.lower_ for m in clause.children if m.dep_ == "mark" and m.lower_ in marks), None)
 
-    clauses = [c for h in heads for c in h.children if mark(c)]
-    clauses += [t for t in tok.subtree if mark(t) and t not in clauses]
-    for clause in clauses:
+    heads = [tok] + ([tok.head] if tok.dep_ in ("xcomp", "conj") else [])
+    found = [(c, m) for h in heads for c in h.children if (m := mark(c))]
+    seen = {c.i for c, _ in found}
+    for t in tok.subtree:
+        m = mark(t)
+        if m and t.i not in seen:
+            path = [a for a in t.ancestors if a.i != tok.i and tok.i in {b.i for b in a.ancestors}]
+            if not any(a.dep_ in ("ccomp", "relcl") for a in [t.head, *path] if a.i != tok.i):
+                found.append((t, m))
+    return found
+
+
+_UNLESS = frozenset({"unless"})
+_CONDITION_MARKS = frozenset({"unless", "if"})
+
+
+def _ultimatum(tok: Token) -> bool:
+    """Whether ``tok`` (or the verb it is chained to) has an "unless" clause of its own."""
+    return bool(_conditions(tok, _UNLESS))
+
+
+def _condition_subject(tok: Token) -> tuple[Token | None, bool]:
+    """The subject of ``tok``'s "unless" (or "if") clause, and whether the condition is an "unless":
+    whoever must meet a threat's condition ("will use force if Taiwan declares independence")."""
+    for clause, mark in _conditions(tok, _CONDITION_MARKS):
         subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subj is not None and subj.tag_ not in ("PRP", "EX"):
-            return subj, mark(clause) == "unless"
+            return subj, mark == "unless"
     return None, False
-
-
-def _unless(clause: Token) -> bool:
-    return clause.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in clause.children)
 
 
 def _in_conditional(tok: Token) -> bool:
