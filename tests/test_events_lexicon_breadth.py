@@ -1086,3 +1086,72 @@ FOURTEENTH_SWEEP = [
 def test_session_ten_sweep_rows(analyze, text: str, category: str, cameo: str | None, actor: str | None,
                                 recipient: str | None) -> None:
     _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
+
+
+FIFTEENTH_SWEEP = [
+    # Relief arrives by what carries it; money received from a donor is that donor's aid.
+    ("A Turkish plane carrying 20 tonnes of medicine landed in Benghazi on Sunday.", "AID", "073", None, "LBY"),
+    ("A freighter loaded with Canadian wheat docked at Port Sudan on Thursday.", "AID", None, None, "SDN"),
+    ("A brigade of Cuban doctors arrived in Lima on Monday to fight the outbreak.", "AID", None, "CUB", "PER"),
+    ("Egypt's central bank said it had received $2 billion from the United Arab Emirates.", "AID", "071", "ARE",
+     "EGY"),
+    ("Qatar transferred $500 million to Lebanon's central bank on Friday.", "AID", "071", "QAT", "LBN"),
+    ("Iran has flown missiles and rifles to Houthi fighters, U.S. officials said.", "AID", "072", "IRN", None),
+    # People expelled are deported; a diplomat declared unwelcome is a sanction.
+    ("Kuwait expelled thousands of Jordanian workers in the weeks after the war.", "COERCE", "174", "KWT", "JOR"),
+    ("Burundi expelled Belgian journalist Marc Dubois on Tuesday.", "COERCE", "174", "BDI", "BEL"),
+    ("Caracas on Friday declared German Ambassador Daniel Kriener persona non grata.", "SANCTION", "166", "VEN",
+     "DEU"),
+    # A ship is seized from its flag's country; a body banned by being declared terrorist.
+    ("Greek coast guards impounded a Turkish trawler near Lesbos on Monday.", "COERCE", "171", "GRC", "TUR"),
+    ("Bahrain's cabinet declared the opposition group a terrorist organisation.", "COERCE", "1722", "BHR", None),
+    # Trade cut off, exports restricted, a decree's content: sanctions.
+    ("Saudi Arabia cut off all trade with Qatar on Monday.", "SANCTION", "163", "SAU", "QAT"),
+    ("China began restricting exports of gallium to the United States.", "SANCTION", "163", "CHN", "USA"),
+    ("Erdogan signed a decree banning imports of Israeli goods.", "SANCTION", "163", "TUR", "ISR"),
+    # Blame: held responsible (adjective hung on the object), likely responsible, found accountable.
+    ("The U.S. Congress passed a resolution holding Saudi Crown Prince Mohammed bin Salman responsible for the "
+     "murder of columnist Jamal Khashoggi.", "ACCUSE", "112", "USA", "SAU"),
+    ("Canada's prime minister said it was likely that India was responsible for the killing.", "ACCUSE", "112",
+     "CAN", "IND"),
+    ("A Kenyan judicial commission found police commanders accountable for the deaths of protesters.", "ACCUSE",
+     "112", "KEN", None),
+    ("Prosecutors in Seoul placed former President Park under investigation on Friday.", "ACCUSE", "092", "KOR",
+     None),
+    # Concessions: standing restored, levies revoked, self-rule granted, a parliament reinstated.
+    ("A court in Dhaka restored the registration of the Jamaat party on Sunday.", "CONCEDE", "081", "BGD", None),
+    ("Ecuador's president revoked the new fuel tax after ten days of protests.", "CONCEDE", "081", "ECU", None),
+    ("Britain granted Bermuda self-rule in 1968.", "CONCEDE", "083", "GBR", "BMU"),
+    ("Striking lorry drivers lifted their blockades of ports across Spain on Friday.", "CONCEDE", "082", "ESP",
+     None),
+    # Retreat: operations ceased, rifles turned in, a truce in force, a resignation tendered.
+    ("The Basque group ETA declared a permanent cessation of armed activity in 2011.", "RETREAT", "0871", "ESP",
+     None),
+    ("Hundreds of Colombian guerrillas turned in their weapons to U.N. monitors.", "RETREAT", "0873", "COL", None),
+    ("A truce declared by the Azerbaijani government took effect at noon on Saturday.", "RETREAT", "0871", "AZE",
+     None),
+    ("Peru's prime minister submitted his resignation on Thursday.", "RETREAT", "0831", "PER", None),
+    # Together: exercises opened or wrapped up, patrols launched, things done jointly.
+    ("Indian and French navies opened joint exercises off Goa on Monday.", "COOPERATE", "062", "IND", "FRA"),
+    ("Thailand and Malaysia launched coordinated border patrols on Tuesday.", "COOPERATE", "062", "THA", "MYS"),
+    ("Egyptian and Sudanese officials jointly opened a border market on Sunday.", "COOPERATE", "060", "EGY", "SDN"),
+    # Crowds throwing things riot; buildings burst into; work and shops stayed away from.
+    ("Hundreds of youths hurled petrol bombs at police in Marseille.", "PROTEST", "145", "FRA", None),
+    ("Supporters of the ousted mayor burst into the city hall in La Paz on Monday.", "PROTEST", "145", "BOL",
+     None),
+    ("Dockworkers in Antwerp stayed away from work on Tuesday.", "PROTEST", "143", "BEL", None),
+    ("Farmers in Haryana kept up their boycott of the state markets for a fourth week.", "PROTEST", "144", "IND",
+     None),
+    # Mobilisation: call-ups approved, guards activated, warships converging, reinforcements poured in.
+    ("Ukraine's parliament approved the call-up of 40,000 reservists on Tuesday.", "MOBILIZE", "154", "UKR", None),
+    ("Chinese and Philippine warships converged on the disputed shoal on Sunday.", "MOBILIZE", "154", "CHN", None),
+    ("Ethiopian police poured reinforcements into the Amhara region on Monday.", "MOBILIZE", "154", "ETH", None),
+    ("Armenia declared a general mobilisation on Sunday.", "MOBILIZE", "154", "ARM", None),
+]
+
+
+# Rows from the session-11 held-out sweeps.
+@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), FIFTEENTH_SWEEP)
+def test_session_eleven_sweep_rows(analyze, text: str, category: str, cameo: str | None, actor: str | None,
+                                   recipient: str | None) -> None:
+    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)

@@ -175,6 +175,13 @@ class EventCoder:
                 triggers[tok.i] = _Trigger(tok, Match(_VERDICT_ENTRY, None, ()))
                 consumed.add(verdict[1].i)
         for tok in sent:
+            # "Israeli and Jordanian officials jointly inaugurated a pumping station", "Vietnamese and
+            # American teams began a joint search": sides doing a thing together cooperate (CAMEO 06),
+            # whatever the thing, when the lexicon knows no event there.
+            if (tok.pos_ == "VERB" and (tok.i not in triggers or triggers[tok.i].match.entry.cameo is None)
+                    and _done_jointly(tok)):
+                triggers[tok.i] = _Trigger(tok, Match(_JOINT_ENTRY, None, ()))
+        for tok in sent:
             # "X declared that China must drop barriers": an obligation reported by X is X's demand,
             # whatever the verb of the obligation (CAMEO 10); coded below through the reporter.
             if (tok.pos_ in ("VERB", "AUX") and tok.i not in triggers and tok.dep_ == "ccomp"
@@ -519,7 +526,7 @@ class EventCoder:
             code = self.ontology.code(irregular)
             category, mode = code.category or category, code.mode
         if (category in ("ASSAULT", "COERCE") and code.code[:2] in _FORCE_ROOTS and _crowd(clause, state)
-                and _premises_hit(tok)):
+                and (_premises_hit(tok) or tok.lemma_.lower() in _THROWING)):
             # "Crowds overran the president's residence", "hundreds of Iraqis stormed the Swedish
             # embassy": a crowd storming seats of power is a violent protest (CAMEO 145), not an
             # armed attack. A mob beating people is still an assault.
@@ -916,7 +923,7 @@ class EventCoder:
                     out += _agents_of(c, state) or state.resolve(c)
                 elif c.dep_ == "prep" and c.lower_ in ("of", "from", "to", "with", "on", "against", "into"):
                     out += [a for g in c.children if g.dep_ == "pobj" for a in state.resolve(g)]
-        if obj is not None and obj.dep_ == "ccomp" and obj.pos_ == "ADJ":
+        if obj is not None and obj.dep_ == "ccomp" and obj.pos_ in ("ADJ", "NOUN"):
             # "held Arafat personally responsible": the parser reads a small clause "Arafat [was] responsible".
             out += [a for c in obj.children if c.dep_ == "nsubj" for a in state.resolve(c)]
         # A place of no country ("chased the boats away from the Paracels") names no one chased.
@@ -967,6 +974,14 @@ class EventCoder:
                     out += [a for a in state.resolve(c) if a.actor.country and a.actor.country not in own]
             if out:
                 return out
+        if (obj is not None and obj.dep_ == "dobj" and obj.head.i == tok.i and "theme" not in entry.flags
+                and self.lexicon.match_noun(obj) is None):
+            # "impounded a North Korean freighter", "seized a British tanker": the thing's flag or
+            # owner is the side acted on, before any place it was taken at.
+            own = {a.actor.country for a in actors}
+            owner = state._modified(obj)
+            if owner is not None and owner.actor.country and owner.actor.country not in own:
+                return [owner]
         for head in heads:
             for c in head.children:
                 if c.dep_ == "prep" and c.lower_ in entry.preps and c.i not in used_particles:
@@ -1682,6 +1697,10 @@ _PREMISES = frozenset({"embassy", "consulate", "mission", "residence", "palace",
                        "capitol", "assembly", "hall", "post", "checkpoint", "chancery", "council", "secretariat"})
 
 
+# A crowd throwing things ("youths hurled petrol bombs at riot police", "stoned army patrols") riots.
+_THROWING = frozenset({"hurl", "throw", "pelt", "stone", "lob", "fling"})
+
+
 def _premises_hit(verb: Token) -> bool:
     """Whether the direct object of ``verb`` (or of the verb it is coordinated with) is a building."""
     for v in (verb, verb.head if verb.dep_ == "conj" else verb):
@@ -2102,6 +2121,27 @@ def _judged_scope(judged: Token) -> set[int]:
 
 
 # The trigger of a blame in reported speech: "X said Y was responsible for Z" (CAMEO 112, accuse).
+_JOINT_ENTRY = LexEntry(pattern="<joint>", head="", nominal=False, particles=(), objects=frozenset(),
+                        compounds=(), cameo="060", category=None, mode=None, flags=frozenset({"sym"}), preps=("with",))
+# Together-words on the verb or its object ("jointly bought", "a joint search", "coordinated patrols").
+_JOINTLY = frozenset({"jointly"})
+_JOINT = frozenset({"joint", "coordinated", "combined"})
+# What two sides issue together is a statement, not material cooperation.
+_JOINT_WORDS = frozenset({"statement", "declaration", "communique", "communiqué", "appeal", "letter", "conference",
+                          "bid", "proposal", "call", "plea", "press", "news", "session", "meeting", "appearance"})
+
+
+def _done_jointly(verb: Token) -> bool:
+    """Whether ``verb`` is done together by a coordinated subject ("X and Y jointly ...")."""
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None or not any(c.dep_ == "conj" for t in [subj, *subj.children] for c in t.children):
+        return False
+    if any(c.dep_ == "advmod" and c.lemma_.lower() in _JOINTLY for c in verb.children):
+        return True
+    return any(c.dep_ == "dobj" and c.lemma_.lower() not in _JOINT_WORDS and load_lexicon().match_noun(c) is None
+               and any(g.dep_ == "amod" and g.lemma_.lower() in _JOINT for g in c.children) for c in verb.children)
+
+
 _BLAME_ENTRY = LexEntry(pattern="<blame>", head="", nominal=False, particles=(), objects=frozenset(),
                         compounds=(), cameo="112", category=None, mode=None, flags=frozenset(), preps=())
 _BLAME_WORDS = frozenset({"responsible", "accountable", "guilty", "culpable"})
@@ -2109,15 +2149,29 @@ _BLAME_WORDS = frozenset({"responsible", "accountable", "guilty", "culpable"})
 
 def _blamed_by(tok: Token) -> Token | None:
     """The reporter's subject when ``tok`` is the "be" of "Y was responsible for / behind Z" reported by X."""
-    if tok.lemma_ != "be" or tok.dep_ != "ccomp" or tok.head.lemma_.lower() not in _REPORTING | {"allege", "believe"}:
+    if tok.lemma_ != "be" or tok.dep_ != "ccomp":
+        return None
+    reporter = tok.head
+    if reporter.lemma_.lower() in _LIKELY and reporter.dep_ == "acomp":
+        reporter = reporter.head
+    if reporter.lemma_ == "be" and reporter.dep_ == "ccomp" and any(
+            c.dep_ == "acomp" and c.lemma_.lower() in _LIKELY for c in reporter.children):
+        # "told parliament it was highly likely that Russia was responsible": the likelihood is the
+        # reporter's judgement.
+        reporter = reporter.head
+    if reporter.lemma_.lower() not in _REPORTING | {"allege", "believe"}:
         return None
     if not any(c.dep_ in _SUBJ for c in tok.children) or _blame_word(tok) is None:
         return None
-    return next((c for c in tok.head.children if c.dep_ in _SUBJ), None)
+    return next((c for c in reporter.children if c.dep_ in _SUBJ), None)
+
+
+_LIKELY = frozenset({"likely", "clear", "certain", "probable", "evident", "obvious", "plain", "beyond"})
 
 
 # Harms one is blamed for that are no event of the lexicon themselves ("responsible for the deaths").
 _HARMS = frozenset({"death", "killing", "murder", "assassination", "blast", "explosion", "crash", "violence",
+                    "poisoning", "violation", "atrocity", "massacre", "downing", "sinking",
                     "abuse", "crime", "disappearance", "leak", "fire", "unrest", "collapse", "sabotage", "outbreak"})
 
 

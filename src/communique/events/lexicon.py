@@ -132,6 +132,10 @@ class Lexicon:
                     # "stayed away from the elections": the parser hangs the second particle on the first.
                     found = next((g for p in particles for g in p.children
                                   if g.dep_ in _PARTICLE_DEPS and g.lower_ == word), None)
+                if found is None and word in _VERDICT_WORDS:
+                    # "holding the prince responsible": the parser hangs the adjective on the object.
+                    found = next((g for c in token.children if c.dep_ == "dobj" for g in c.children
+                                  if g.dep_ == "amod" and g.lower_ == word), None)
                 if found is None and token.i + 1 < len(token.doc):
                     # "handed over 32 prisoners": the parser read the particle as "over" = "more than".
                     nxt = token.doc[token.i + 1]
@@ -243,12 +247,18 @@ def _subject_is(token: Token, lemmas: frozenset[str]) -> bool:
     return False
 
 
+# Adjective particles of verdict verbs ("hold responsible") that the parser may hang on the object.
+_VERDICT_WORDS = frozenset({"responsible", "accountable", "liable", "culpable"})
+
+
 # The word class "PERSON" in a "+" or "@" list: a person named by name ("Marco Rubio landed in
 # Panama", "welcomed Yoon Suk Yeol to Tokyo"), whom no lemma list can hold.
 PERSON = "PERSON"
 # The word class "PLACE": a named town, region or site ("seized Tskhinvali", "overran Bardai"),
 # whose capture is an act of war where the capture of a ship or of goods is a seizure.
 PLACE = "PLACE"
+# The word class "PEOPLE": a people named by its demonym ("expelled thousands of black Mauritanians").
+PEOPLE = "PEOPLE"
 
 
 # Titles before a name that make it a person's ("President Yoon Suk Yeol") when the entity
@@ -263,6 +273,8 @@ def _is(token: Token, lemmas: frozenset[str]) -> bool:
         return True
     if PLACE in lemmas and token.pos_ == "PROPN" and token.ent_type_ in ("GPE", "LOC", "FAC"):
         return True
+    if PEOPLE in lemmas and token.ent_type_ == "NORP" and token.tag_ in ("NNS", "NNPS"):
+        return True
     return PERSON in lemmas and token.pos_ == "PROPN" and (token.ent_type_ == "PERSON" or any(
         c.dep_ == "compound" and (c.ent_type_ == "PERSON" or c.lemma_.lower() in _TITLES) for c in token.children))
 
@@ -270,7 +282,13 @@ def _is(token: Token, lemmas: frozenset[str]) -> bool:
 # Subjects that name a number or body of people by what they are made of ("thousands of
 # teachers", "a group of union members", "the nurses' union").
 _COLLECTIVE = frozenset({"group", "hundred", "thousand", "dozen", "ten", "member", "number", "crowd", "majority", "team",
-                         "some", "many", "most", "all", "score", "union", "association", "federation", "body"})
+                         "some", "many", "most", "all", "score", "union", "association", "federation", "body",
+                         "brigade", "contingent", "batch", "planeload", "shipload", "consignment", "shipment"})
+# Vehicles whose load says what they are ("a plane carrying medical supplies landed", "a ship
+# laden with rice docked"): the load is what arrives.
+_VEHICLES = frozenset({"plane", "aircraft", "airplane", "ship", "vessel", "freighter", "convoy", "truck", "lorry",
+                       "flight", "jet", "airliner", "boat", "ferry", "train", "tanker", "helicopter", "barge"})
+_CARRYING = frozenset({"carry", "bring", "transport", "ferry", "laden", "load", "loaded", "bear"})
 
 
 def _subject_words(head: Token) -> list[Token]:
@@ -283,6 +301,16 @@ def _subject_words(head: Token) -> list[Token]:
         inner += [c for c in head.children if c.dep_ in ("poss", "appos")]
         for g in inner:
             words += [g] + [c for c in g.children if c.dep_ in ("compound", "amod")]
+    # "a Red Cross plane carrying supplies": the parser may hang the load on the vehicle's owner.
+    if head.lemma_.lower() in _VEHICLES or any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children):
+        for acl in (c for c in head.children if c.dep_ in ("acl", "amod") and c.lemma_.lower() in _CARRYING):
+            loads = [g for g in acl.children if g.dep_ == "dobj"]
+            loads += [g for p in acl.children if p.dep_ == "prep" and p.lower_ == "with" for g in p.children
+                      if g.dep_ == "pobj"]
+            for g in loads:
+                words += [g] + [c for c in g.children if c.dep_ in ("compound", "amod")]
+                words += [i for c in g.children if c.dep_ == "prep" and c.lower_ == "of" for i in c.children
+                          if i.dep_ == "pobj"]
     return words
 
 
@@ -367,6 +395,10 @@ def _find_object(token: Token, lemmas: frozenset[str], conj: bool = False) -> To
         if child.dep_ in _OBJECT_DEPS and child.lemma_.lower() in PACT_NOUNS and any(
                 g.dep_ == "compound" and g.lemma_.lower() in lemmas for g in child.children):
             return child
+        # "expelled American journalist Andrew Meldrum": a name's title says what it names.
+        if child.dep_ in _OBJECT_DEPS and child.pos_ == "PROPN" and any(
+                g.dep_ == "compound" and g.pos_ == "NOUN" and g.lemma_.lower() in lemmas for g in child.children):
+            return child
         # "held a round of talks", "voiced strong support": look one level down through of-phrases;
         # an amount names its thing with "in" ("sent $10 million in aid").
         if child.dep_ in ("dobj", "nsubjpass"):
@@ -374,7 +406,7 @@ def _find_object(token: Token, lemmas: frozenset[str], conj: bool = False) -> To
             for grand in child.children:
                 if grand.dep_ == "prep" and (grand.lower_ == "of" or (amount and grand.lower_ == "in")):
                     for pobj in grand.children:
-                        if pobj.lemma_.lower() in lemmas:
+                        if pobj.lemma_.lower() in lemmas or (PEOPLE in lemmas and _is(pobj, lemmas)):
                             return pobj
             if amount and child.dep_ == "dobj":
                 # "sent $50 million in aid": the parser may hang "in aid" on the verb.
@@ -403,7 +435,8 @@ def _find_object(token: Token, lemmas: frozenset[str], conj: bool = False) -> To
                 if grand.dep_ == "nsubj" and (not lemmas.isdisjoint(_forms(grand)) or _is(grand, lemmas)):
                     return grand
         # "found the journalist guilty": the parser reads the small clause as a clause "[was] guilty".
-        if child.dep_ == "ccomp" and child.pos_ == "ADJ" and child.lemma_.lower() in lemmas:
+        # "declared the ambassador persona non grata": so is a noun in that place.
+        if child.dep_ == "ccomp" and child.pos_ in ("ADJ", "NOUN") and child.lemma_.lower() in lemmas:
             return child
         # "carried out an attack": the object may hang on the particle's verb through a prep.
         if child.dep_ == "prt":
