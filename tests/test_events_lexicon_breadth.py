@@ -1155,3 +1155,30 @@ FIFTEENTH_SWEEP = [
 def test_session_eleven_sweep_rows(analyze, text: str, category: str, cameo: str | None, actor: str | None,
                                    recipient: str | None) -> None:
     _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
+
+
+SIXTEENTH_SWEEP = [
+    # An order to leave is an expulsion even when the parser hangs "to leave" on the people ordered.
+    ("Ghana ordered thousands of illegal aliens, most of them Nigerians, to leave the country within "
+     "two weeks.", "COERCE", "174", "GHA", "NGA"),
+    # An order of a siege, a curfew, a pull-out or a ceasefire is that measure, not a demand.
+    ("Turkey's interior minister ordered a curfew in Diyarbakir on Sunday.", "COERCE", "1724", "TUR", None),
+    ("Biden ordered the withdrawal of all U.S. troops from Afghanistan.", "RETREAT", "0874", "USA", "AFG"),
+    ("The Serbian commander ordered a total siege of Sarajevo.", "COERCE", "191", "SRB", "BIH"),
+    # An order to shut down is a closure; an embassy ordered shut is a cut in relations.
+    ("Turkey's broadcasting regulator ordered Voice of America to shut down its Turkish service.", "COERCE", "172",
+     "TUR", None),
+    ("Lithuania ordered the Russian consulate in Klaipeda to close.", "SANCTION", "161", "LTU", "RUS"),
+    # Barred from entering is a travel ban; a trade union suspended is banned.
+    ("Israel barred Swedish activist Greta Thunberg from entering the country on Monday.", "SANCTION", "163", "ISR",
+     "SWE"),
+    ("The Thai junta suspended the teachers' union on Friday.", "COERCE", "1722", "THA", None),
+    # A general strike suspended is a concession, air strikes suspended a ceasefire.
+    ("Bolivia's main labour federation suspended its general strike on Sunday.", "CONCEDE", "082", "BOL", None),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), SIXTEENTH_SWEEP)
+def test_session_eleven_orders_and_closures(analyze, text: str, category: str, cameo: str | None,
+                                            actor: str | None, recipient: str | None) -> None:
+    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)

@@ -341,6 +341,10 @@ class EventCoder:
     def _expulsion(self, order: Token) -> LexEntry:
         """The "expel" entry for whoever ``order`` tells to leave (its object, or its passive subject)."""
         ordered = next((c for c in order.children if c.dep_ in ("dobj", "nsubjpass")), None)
+        # "ordered hundreds of thousands of aliens to leave": the people counted, not the count.
+        while ordered is not None and (ordered.lemma_.lower() in _CROWD_COUNTS or ordered.tag_ == "CD"):
+            ordered = next((g for c in ordered.children if c.dep_ == "prep" and c.lower_ == "of"
+                            for g in c.children if g.dep_ == "pobj"), None)
         lemma = ordered.lemma_.lower() if ordered is not None else ""
         entries = self.lexicon.verbs.get("expel", [])
         return next((e for e in entries if lemma in e.objects), None) or next(
@@ -566,6 +570,12 @@ class EventCoder:
             # "ordered the UN peacekeepers to leave the country": an order to leave is an expulsion,
             # coded as "expel" codes whom it expels (peacekeepers 1661, aid agencies 1663, migrants 174).
             code = self.ontology.code(self._expulsion(tok).cameo or "166")
+            category, mode = code.category or category, code.mode
+        if category == "REQUEST" and tok.lemma_.lower() in _ORDERING and _ordered_to_close(tok):
+            # "ordered Al Jazeera to shut down its operations": an order to close is a closure (CAMEO 172).
+            # An embassy ordered shut is a cut in relations (CAMEO 161).
+            ordered = next((c for c in tok.children if c.dep_ == "dobj"), None)
+            code = self.ontology.code("161" if ordered is not None and ordered.lemma_.lower() in _MISSIONS else "172")
             category, mode = code.category or category, code.mode
         if category == "AGREE" and tok.lemma_.lower() in _CONSENTING and _yielding(tok):
             # "Denmark agreed to tighten its rules following demands from Turkey", "bowing to
@@ -1577,9 +1587,22 @@ def _ordered_to_leave(order: Token) -> bool:
     week", "was ordered to shut its operations and leave")."""
     if any(c.dep_ in ("prt", "prep", "advmod") and c.lower_ == "out" for c in order.children):
         return True  # "ordered the inspectors out (of the country)"
-    return any(c.dep_ in ("xcomp", "ccomp", "advcl") and _to_infinitive(c) and (
+    # "ordered a million aliens, most of them Ghanaians, to leave": the parser may hang the
+    # infinitive on the object as a relative clause.
+    clauses = [c for c in order.children if c.dep_ in ("xcomp", "ccomp", "advcl")]
+    clauses += [g for c in order.children if c.dep_ == "dobj" for g in c.children if g.dep_ in ("relcl", "acl")]
+    return any(_to_infinitive(c) and (
         c.lemma_.lower() in _LEAVING or any(g.dep_ == "conj" and g.lemma_.lower() in _LEAVING for g in c.children))
-        for c in order.children)
+        for c in clauses)
+
+
+_CLOSING = frozenset({"shut", "close"})
+
+
+def _ordered_to_close(order: Token) -> bool:
+    """Whether ``order`` tells someone to shut down or close ("ordered the newspaper to close")."""
+    return any(c.dep_ in ("xcomp", "ccomp", "advcl") and _to_infinitive(c) and c.lemma_.lower() in _CLOSING
+               for c in order.children)
 
 
 # Categories of force moved towards or away from someone: the country across the line is the target.

@@ -161,6 +161,10 @@ class Lexicon:
                                     if g.dep_ == "pobj" and g.lemma_.lower() in entry.objects), None)
                 if obj is None:
                     continue
+                if entry.cameo is not None and entry.cameo.startswith(_FORCE_CODES) and self._labour_action(obj):
+                    # "suspended its general strike": a labour strike is no air strike; a later row
+                    # ("suspend +protest|strike", 082) reads it.
+                    continue
                 entry = self._performed(entry, obj)
             return Match(entry, obj, tuple(particles))
         return None
@@ -182,6 +186,13 @@ class Lexicon:
         if entry.head not in self.light and (plain is None or plain.cameo != entry.cameo):
             return entry
         return replace(entry, cameo=nominal.entry.cameo, category=nominal.entry.category, mode=nominal.entry.mode)
+
+    def _labour_action(self, obj: Token) -> bool:
+        """Whether ``obj`` names a protest kind by its compounds ("a general strike", "a hunger strike")."""
+        nominal = self.match_noun(obj)
+        return (nominal is not None and bool(nominal.entry.compounds or nominal.entry.subjects)
+                and nominal.entry.cameo is not None
+                and nominal.entry.cameo.startswith("14"))
 
     def _by_form(self, form: str) -> list[LexEntry] | None:
         """Entries for an inflected form the lemmatiser got wrong ("staged" → "stag")."""
@@ -245,6 +256,15 @@ def _subject_is(token: Token, lemmas: frozenset[str]) -> bool:
         if child.dep_ in ("nsubj", "nsubjpass"):
             return any(_is(w, lemmas) for w in _subject_words(child))
     return False
+
+
+# CAMEO codes of force and its suspension, which a labour strike never is.
+_FORCE_CODES = ("087", "15", "18", "19", "20")
+# Acts whose of-object is what they act on, not a kind of them: "ordered the withdrawal of troops"
+# orders no troops anywhere.
+_ACT_NOUNS = frozenset({"withdrawal", "pullout", "pull-out", "release", "expulsion", "evacuation", "return",
+                        "repatriation", "deportation", "arrest", "extradition", "disarmament", "demobilisation",
+                        "demobilization", "transfer", "removal", "departure", "recall", "redeployment"})
 
 
 # Adjective particles of verdict verbs ("hold responsible") that the parser may hang on the object.
@@ -401,7 +421,8 @@ def _find_object(token: Token, lemmas: frozenset[str], conj: bool = False) -> To
             return child
         # "held a round of talks", "voiced strong support": look one level down through of-phrases;
         # an amount names its thing with "in" ("sent $10 million in aid").
-        if child.dep_ in ("dobj", "nsubjpass"):
+        if child.dep_ in ("dobj", "nsubjpass") and not (
+                child.lemma_.lower() in _ACT_NOUNS and child.lemma_.lower() not in lemmas):
             amount = child.tag_ == "CD" or child.lemma_.lower() in AMOUNT_NOUNS
             for grand in child.children:
                 if grand.dep_ == "prep" and (grand.lower_ == "of" or (amount and grand.lower_ == "in")):
