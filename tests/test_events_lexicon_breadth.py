@@ -1182,3 +1182,27 @@ SIXTEENTH_SWEEP = [
 def test_session_eleven_orders_and_closures(analyze, text: str, category: str, cameo: str | None,
                                             actor: str | None, recipient: str | None) -> None:
     _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
+
+
+SEVENTEENTH_SWEEP = [
+    # Sanctions tightened or extended are sanctions, as the dev records code them, not coercion.
+    ("Canada tightened economic sanctions against Iran on Friday.", "SANCTION", "163", "CAN", "IRN"),
+    ("The European Union extended its arms embargo on China for another year.", "SANCTION", "163", None, "CHN"),
+    # A province put under martial law; a paper ordered to stop publishing; activists hanged.
+    ("Thailand's army chief placed three southern provinces under martial law on Tuesday.", "COERCE", "1724",
+     "THA", None),
+    ("Kenya's information minister ordered the Nairobi weekly Finance to stop publishing.", "COERCE", "172", "KEN",
+     None),
+    ("Iran hanged two Kurdish activists in Sanandaj prison on Thursday.", "ASSAULT", "1823", "IRN", None),
+    # Casualties first: whoever struck them is in the "when" clause.
+    ("Three Israeli soldiers were killed when Hezbollah fighters fired a missile at their jeep.", "ASSAULT", None,
+     "LBN", "ISR"),
+    ("Four Syrian soldiers were wounded when Turkish drones struck their post near Kobani.", "ASSAULT", None, "TUR",
+     "SYR"),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), SEVENTEENTH_SWEEP)
+def test_session_eleven_sanctions_and_casualties(analyze, text: str, category: str, cameo: str | None,
+                                                 actor: str | None, recipient: str | None) -> None:
+    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)

@@ -781,6 +781,16 @@ class EventCoder:
                         if source is not None:
                             actors = [_Actor(a.actor, False) for a in state.resolve(source) if a.actor.country]
                             break
+            if not actors and agent is None and is_passive and (entry.cameo or "")[:2] in _FORCE_ROOTS:
+                # "A Hamas commander was killed when Israeli gunships fired missiles at his car": the
+                # casualties come first, whoever struck them in the "when" clause.
+                for clause in (c for c in tok.children if c.dep_ == "advcl" and any(
+                        m.dep_ in ("mark", "advmod") and m.lower_ in _WHEN for m in c.children)):
+                    doer = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+                    if doer is not None:
+                        actors = [_Actor(a.actor, False) for a in state.resolve(doer) if a.actor.country]
+                        if actors:
+                            break
             # Possessive on a light object is the actor when no subject was found ("Moscow's support").
             if not actors and trig.match.obj is not None:
                 poss = next((c for c in trig.match.obj.children if c.dep_ == "poss"), None)
@@ -1599,10 +1609,23 @@ def _ordered_to_leave(order: Token) -> bool:
 _CLOSING = frozenset({"shut", "close"})
 
 
+# What a paper or station is ordered to stop ("ordered the weekly to stop publishing").
+_OUTPUT = frozenset({"publish", "publishing", "publication", "broadcast", "broadcasting", "operate", "operation",
+                     "operations", "transmission", "print", "printing"})
+
+
 def _ordered_to_close(order: Token) -> bool:
-    """Whether ``order`` tells someone to shut down or close ("ordered the newspaper to close")."""
-    return any(c.dep_ in ("xcomp", "ccomp", "advcl") and _to_infinitive(c) and c.lemma_.lower() in _CLOSING
-               for c in order.children)
+    """Whether ``order`` tells someone to shut down or close ("ordered the newspaper to close", "to stop
+    publishing")."""
+    return any(c.dep_ in ("xcomp", "ccomp", "advcl") and _to_infinitive(c) and (
+        c.lemma_.lower() in _CLOSING or (c.lemma_.lower() in _HALTING and any(
+            g.dep_ in ("xcomp", "dobj") and g.lemma_.lower() in _OUTPUT for g in c.children)))
+        for c in order.children)
+
+
+_HALTING = frozenset({"stop", "cease", "suspend", "halt"})
+# Clause openers that say how casualties came about ("were killed when a bomber blew himself up").
+_WHEN = frozenset({"when", "as"})
 
 
 # Categories of force moved towards or away from someone: the country across the line is the target.
