@@ -1206,3 +1206,40 @@ SEVENTEENTH_SWEEP = [
 def test_session_eleven_sanctions_and_casualties(analyze, text: str, category: str, cameo: str | None,
                                                  actor: str | None, recipient: str | None) -> None:
     _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
+
+
+EIGHTEENTH_SWEEP = [
+    # Several countries named in the subject exercise together; one side alone shows force.
+    ("Warships from Japan, Australia and the Philippines began four days of naval exercises in the South China "
+     "Sea on Monday.", "COOPERATE", "062", "JPN", None),
+    ("The navies of Thailand, Malaysia and Indonesia launched coordinated patrols on Tuesday.", "COOPERATE", "062", "THA",
+     None),
+    # Troops of a peace mission arriving or landing are aid (peacekeeping, CAMEO 074).
+    ("The first Ghanaian soldiers for a U.N. peacekeeping force arrived in Juba on Monday.", "AID", "074", "GHA",
+     "SSD"),
+    ("New Zealand troops landed in Honiara on Friday to restore order.", "AID", "074", "NZL", "SLB"),
+    # Vaccine doses handed over, rockets sent, tanks flown in, trainers arriving: aid.
+    ("India handed over 100,000 doses of its vaccine to Nepal on Thursday.", "AID", None, "IND", "NPL"),
+    ("Iran has been sending rockets to Houthi fighters in Yemen.", "AID", None, "IRN", "YEM"),
+    ("Cuban transport planes flew tanks and artillery into Luanda throughout the week.", "AID", "072", "CUB",
+     "AGO"),
+    ("The first British military trainers arrived in Kyiv on Monday.", "AID", "072", "GBR", "UKR"),
+    # A state of siege lifted is a concession; information provided is intelligence shared.
+    ("Peru's government lifted the state of siege in Lima on Friday.", "CONCEDE", "081", "PER", None),
+    ("Egyptian intelligence provided information to Israeli officials about the plot.", "COOPERATE", "064", "EGY",
+     "ISR"),
+]
+
+# Readings these rules must leave alone.
+EIGHTEENTH_KEPT = [
+    ("Canberra ordered the expulsion of four Russian diplomats on Tuesday.", "SANCTION", None, "AUS", "RUS"),
+    ("The IMF board approved the release of a $3 billion loan tranche to Egypt.", "AID", None, None, "EGY"),
+    ("Kenya's doctors said they would launch a nationwide strike unless their pay was raised.", "THREATEN", None,
+     "KEN", None),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), EIGHTEENTH_SWEEP + EIGHTEENTH_KEPT)
+def test_session_eleven_partners_and_aid(analyze, text: str, category: str, cameo: str | None, actor: str | None,
+                                         recipient: str | None) -> None:
+    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)

@@ -514,7 +514,7 @@ class EventCoder:
         # A symmetric event with one side only may be another event ("solo:" flag): drills held with
         # nobody are a show of force (150), not military cooperation (062).
         solo = next((f[5:] for f in entry.flags if f.startswith("solo:")), None)
-        if (solo is not None and len(actors) <= 1 and not _joint(trig)
+        if (solo is not None and len(actors) <= 1 and not _joint(trig) and not _subject_names(tok, state)
                 and (not recipients or not (paired or _names_other_side(trig)))):
             # Drills with no partner named ("with X") are one side's show of force, whatever other
             # country the sentence names: the one across a border it names is the target.
@@ -542,7 +542,7 @@ class EventCoder:
             code = self.ontology.code("150")
             category, mode = code.category or category, code.mode
         if (category == "MOBILIZE" and code.code in ("153", "154")
-                and tok.lemma_.lower() in ("deploy", "send", "dispatch", "station", "arrive", "fly")
+                and tok.lemma_.lower() in ("deploy", "send", "dispatch", "station", "arrive", "fly", "land")
                 and _protective_purpose(tok)):
             # "deployed police officers to Haiti to help restore order": forces sent to protect
             # another country are peacekeeping (CAMEO 074), not a mobilisation against it. The
@@ -1799,8 +1799,24 @@ def _joint(trig: _Trigger) -> bool:
     """Whether the event is said to be joint ("held joint military maneuvers", "jointly"): it has
     a partner even when the sentence does not name one as a side."""
     words = [trig.token, *([trig.match.obj] if trig.match.obj is not None else [])]
-    return any(c.lower_ in ("joint", "jointly", "combined") and c.dep_ in ("amod", "advmod")
+    return any(c.lower_ in ("joint", "jointly", "combined", "coordinated") and c.dep_ in ("amod", "advmod")
                for w in words for c in w.children)
+
+
+def _subject_names(verb: Token, state: _DocState) -> bool:
+    """Whether the subject of ``verb`` names several countries ("warships from India, Japan and
+    Australia began exercises", "the navies of Malaysia and Indonesia launched patrols"): partners
+    acting together, not one side's show of force."""
+    for _ in range(3):  # from a light verb's object ("began five days of exercises") up to the verb
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subj is not None or verb.dep_ not in ("dobj", "pobj", "prep") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    if subj is None:
+        return False
+    start, end = subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge)
+    return len({m.country for m in state.mentions if start <= m.start < end and m.country}
+               & _country_codes()) > 1
 
 
 def _crowd(verb: Token, state: _DocState) -> bool:
@@ -1967,11 +1983,23 @@ def _joins_mission(verb: Token) -> bool:
 
 
 def _protective_purpose(verb: Token) -> bool:
-    """Whether ``verb`` has a purpose clause of protection ("to help restore order", "to protect civilians")."""
-    return any(c.dep_ in ("advcl", "xcomp") and _to_infinitive(c) and (
-        c.lemma_.lower() in _PROTECTIVE or (c.lemma_.lower() in ("lead", "join") and any(
-            g.dep_ == "dobj" and g.lemma_.lower() in _PEACE_MISSIONS for g in c.children)))
-        for c in verb.children)
+    """Whether ``verb`` has a purpose clause of protection ("to help restore order", "to protect civilians"),
+    or its forces belong to a peace mission ("Rwandan troops for an African Union protection force")."""
+    if any(c.dep_ in ("advcl", "xcomp") and _to_infinitive(c) and (
+            c.lemma_.lower() in _PROTECTIVE or (c.lemma_.lower() in ("lead", "join") and any(
+                g.dep_ == "dobj" and g.lemma_.lower() in _PEACE_MISSIONS for g in c.children)))
+            for c in verb.children):
+        return True
+    forces = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")]
+    return any(t.dep_ == "pobj" and t.head.lower_ in ("for", "of") and t.lemma_.lower() in _PEACE_MISSIONS
+               and any(m.dep_ in ("amod", "compound") and (m.lemma_.lower() in _PEACE_WORDS or m.ent_type_ == "ORG")
+                       for m in t.children)
+               for f in forces for t in f.subtree)
+
+
+# What makes a force a peace mission ("a U.N. peacekeeping force", "an African Union protection force").
+_PEACE_WORDS = frozenset({"peacekeeping", "protection", "multinational", "stabilisation", "stabilization", "peace",
+                          "monitoring", "observer"})
 
 
 # Nouns that count events ("a list of demands", "a wave of attacks").

@@ -161,9 +161,10 @@ class Lexicon:
                                     if g.dep_ == "pobj" and g.lemma_.lower() in entry.objects), None)
                 if obj is None:
                     continue
-                if entry.cameo is not None and entry.cameo.startswith(_FORCE_CODES) and self._labour_action(obj):
+                if (entry.cameo is not None and entry.cameo.startswith(_FORCE_CODES) and self._labour_action(obj)
+                        and not self._performs(entry, obj)):
                     # "suspended its general strike": a labour strike is no air strike; a later row
-                    # ("suspend +protest|strike", 082) reads it.
+                    # ("suspend +protest|strike", 082) reads it. ("Launched a general strike" performs it.)
                     continue
                 entry = self._performed(entry, obj)
             return Match(entry, obj, tuple(particles))
@@ -186,6 +187,12 @@ class Lexicon:
         if entry.head not in self.light and (plain is None or plain.cameo != entry.cameo):
             return entry
         return replace(entry, cameo=nominal.entry.cameo, category=nominal.entry.category, mode=nominal.entry.mode)
+
+    def _performs(self, entry: LexEntry, obj: Token) -> bool:
+        """Whether ``entry`` only performs the event its object names ("launch +strike" codes a bare strike)."""
+        plain = next((e for e in self.nouns.get(obj.lemma_.lower(), ())
+                      if not (e.compounds or e.objects or e.subjects)), None)
+        return entry.head in self.light or (plain is not None and plain.cameo == entry.cameo)
 
     def _labour_action(self, obj: Token) -> bool:
         """Whether ``obj`` names a protest kind by its compounds ("a general strike", "a hunger strike")."""
@@ -262,9 +269,10 @@ def _subject_is(token: Token, lemmas: frozenset[str]) -> bool:
 _FORCE_CODES = ("087", "15", "18", "19", "20")
 # Acts whose of-object is what they act on, not a kind of them: "ordered the withdrawal of troops"
 # orders no troops anywhere.
-_ACT_NOUNS = frozenset({"withdrawal", "pullout", "pull-out", "release", "expulsion", "evacuation", "return",
-                        "repatriation", "deportation", "arrest", "extradition", "disarmament", "demobilisation",
-                        "demobilization", "transfer", "removal", "departure", "recall", "redeployment"})
+# (Not "expulsion", "recall", "release" or "transfer": what is expelled, recalled, released or transferred
+# says which kind it is, "the expulsion of diplomats" a sanction, "the release of a loan tranche" aid.)
+_ACT_NOUNS = frozenset({"withdrawal", "pullout", "pull-out", "evacuation", "return", "repatriation", "arrest",
+                        "disarmament", "demobilisation", "demobilization", "removal", "departure", "redeployment"})
 
 
 # Adjective particles of verdict verbs ("hold responsible") that the parser may hang on the object.
