@@ -1243,3 +1243,34 @@ EIGHTEENTH_KEPT = [
 def test_session_eleven_partners_and_aid(analyze, text: str, category: str, cameo: str | None, actor: str | None,
                                          recipient: str | None) -> None:
     _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
+
+
+NINETEENTH_SWEEP = [
+    # "Leaders meeting in X condemned Y": the parser makes the participle the root; the finite verb
+    # is the news, the meeting its circumstance.
+    ("ASEAN leaders meeting in Jakarta on Saturday condemned the coup in Myanmar.", "ACCUSE", None, None, "MMR"),
+    ("Gulf Arab leaders meeting in Riyadh on Tuesday endorsed an Egyptian plan for Gaza.", "SUPPORT", None, None,
+     "EGY"),
+    # An ambassador summoned by name and title; a deadline to leave given to an ambassador.
+    ("Poland summoned Belarusian Ambassador Alexander Avramenko on Monday to protest the border incident.", "ACCUSE",
+     "111", "POL", "BLR"),
+    ("Bolivian President Evo Morales gave U.S. Ambassador Philip Goldberg 72 hours to leave the country.",
+     "SANCTION", "166", "BOL", "USA"),
+    # Elections stayed out of, food refused, marches led: protests.
+    ("Bangladesh's opposition parties stayed out of Sunday's parliamentary election in protest.", "PROTEST", "144",
+     "BGD", None),
+    ("The jailed Egyptian activist Alaa Abd El-Fattah stopped eating on Monday.", "PROTEST", "142", "EGY", None),
+    ("Buddhist monks led a march through Mandalay on Tuesday.", "PROTEST", "141", "MMR", None),
+    # A by-phrase the parser hangs on an active verb is the object's owner, not the actor.
+    ("Greek Prime Minister Andreas Papandreou on Friday rejected a proposal by Secretary of State George Shultz to "
+     "reopen the bases.", "REJECT", "120", "GRC", "USA"),
+    # Blamed for carnage.
+    ("Kenya's president said that al Shabaab was responsible for the carnage at the mall.", "ACCUSE", "112", "KEN",
+     "SOM"),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), NINETEENTH_SWEEP)
+def test_session_eleven_circumstances_and_owners(analyze, text: str, category: str, cameo: str | None,
+                                                 actor: str | None, recipient: str | None) -> None:
+    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)

@@ -565,7 +565,12 @@ class EventCoder:
         ordered = trig.match.obj if category == "MOBILIZE" else None
         owners = {a.actor.country for a in state.resolve(ordered)} - {None} if ordered is not None else set()
         foreign_ordered = bool(owners) and owners.isdisjoint(a.actor.country for a in actors)
-        if ((category == "REQUEST" or foreign_ordered) and tok.lemma_.lower() in _ORDERING
+        # "gave the ambassador 72 hours to leave the country": a deadline to leave is an expulsion too.
+        # ("gave Saddam 48 hours to leave Iraq or face attack" names the place left: an ultimatum.)
+        deadline = (category == "THREATEN" and tok.lemma_.lower() == "give"
+                    and not any(t.lemma_.lower() in _LEAVING and any(g.dep_ == "dobj" and g.pos_ == "PROPN"
+                                                                     for g in t.children) for t in tok.subtree))
+        if ((category == "REQUEST" or foreign_ordered or deadline) and tok.lemma_.lower() in _ORDERING
                 and _ordered_to_leave(tok)):
             # "ordered the UN peacekeepers to leave the country": an order to leave is an expulsion,
             # coded as "expel" codes whom it expels (peacekeepers 1661, aid agencies 1663, migrants 174).
@@ -739,6 +744,11 @@ class EventCoder:
             else:
                 is_passive = passive_subj is not None or any(c.dep_ == "auxpass" for c in tok.children)
             agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+            object_by = None
+            if agent is not None and not is_passive and subj is not None:
+                # "rejected a proposal by Secretary of State Baker": the parser hangs the object's
+                # by-phrase on an active verb; it names whose the object is, not who acts.
+                object_by, agent = agent, None
             if agent is not None:
                 pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
                 if pobj is not None:
@@ -771,6 +781,10 @@ class EventCoder:
                     recipients = [a for a in state.resolve(summoned) if a.actor.country]
             if not recipients:
                 recipients = self._verb_recipients(trig, state, actors)
+            if not recipients and object_by is not None:
+                own = {a.actor.country for a in actors}
+                recipients = [a for g in object_by.children if g.dep_ == "pobj" for a in state.resolve(g)
+                              if a.actor.country and a.actor.country not in own]
             if not actors and agent is None and is_passive:
                 # A passive with no agent: the source is the actor ("rockets were fired from Gaza",
                 # "aid was flown in from Germany", also when the parser hangs "from" on the target).
@@ -1600,7 +1614,8 @@ def _ordered_to_leave(order: Token) -> bool:
     # "ordered a million aliens, most of them Ghanaians, to leave": the parser may hang the
     # infinitive on the object as a relative clause.
     clauses = [c for c in order.children if c.dep_ in ("xcomp", "ccomp", "advcl")]
-    clauses += [g for c in order.children if c.dep_ == "dobj" for g in c.children if g.dep_ in ("relcl", "acl")]
+    clauses += [g for c in order.children if c.dep_ in ("dobj", "npadvmod") for g in c.children
+                if g.dep_ in ("relcl", "acl")]
     return any(_to_infinitive(c) and (
         c.lemma_.lower() in _LEAVING or any(g.dep_ == "conj" and g.lemma_.lower() in _LEAVING for g in c.children))
         for c in clauses)
@@ -2245,7 +2260,8 @@ _LIKELY = frozenset({"likely", "clear", "certain", "probable", "evident", "obvio
 
 # Harms one is blamed for that are no event of the lexicon themselves ("responsible for the deaths").
 _HARMS = frozenset({"death", "killing", "murder", "assassination", "blast", "explosion", "crash", "violence",
-                    "poisoning", "violation", "atrocity", "massacre", "downing", "sinking",
+                    "poisoning", "violation", "atrocity", "massacre", "downing", "sinking", "carnage", "bloodshed",
+                    "slaughter", "genocide",
                     "abuse", "crime", "disappearance", "leak", "fire", "unrest", "collapse", "sabotage", "outbreak"})
 
 
@@ -2366,16 +2382,31 @@ def _misread_fronted_clause(clause: Token, head: Token) -> bool:
     return has_subject and head.lemma_.lower() not in load_lexicon(frozenset({"speech", "cognition"}))
 
 
+def _finite_below(root: Token) -> Token | None:
+    """The finite main verb of a sentence whose root the parser made a bare participle ("leaders
+    meeting in Brussels condemned ..."): an unmarked past or present-tense adverbial clause under a
+    subject-bearing -ing root with no auxiliary."""
+    if root.dep_ != "ROOT" or root.tag_ != "VBG" or any(c.dep_ in ("aux", "auxpass") for c in root.children):
+        return None
+    if not any(c.dep_ == "nsubj" for c in root.children):
+        return None
+    return next((c for c in root.children if c.dep_ == "advcl" and c.tag_ in ("VBD", "VBZ", "VBP")
+                 and not any(g.dep_ in ("mark", "nsubj", "nsubjpass") for g in c.children)), None)
+
+
 def _background(tok: Token) -> bool:
     """Whether ``tok``'s clause is background to the sentence: inside a relative, adverbial,
     participial or purpose clause, or a gerund after a circumstantial preposition."""
     cur = tok
     for _ in range(12):
         if cur.dep_ == "ROOT" or cur.head.i == cur.i:
-            return False
+            # "EU leaders meeting in Brussels condemned Belarus": the parser made the participle
+            # the root; the finite verb it hangs below is the main clause.
+            return cur is tok and _finite_below(cur) is not None
         if cur.pos_ in ("VERB", "AUX") or cur is tok:
             if cur.dep_ in ("advcl", "relcl", "acl") and not _contrast(cur):
-                return True
+                finite = _finite_below(cur.head)
+                return finite is None or finite.i != cur.i
             if cur.dep_ == "pcomp" and cur.head.lower_ in _CIRCUMSTANCE_PREPS:
                 return True
         cur = cur.head

@@ -425,7 +425,8 @@ def _find_object(token: Token, lemmas: frozenset[str], conj: bool = False) -> To
             return child
         # "expelled American journalist Andrew Meldrum": a name's title says what it names.
         if child.dep_ in _OBJECT_DEPS and child.pos_ == "PROPN" and any(
-                g.dep_ == "compound" and g.pos_ == "NOUN" and g.lemma_.lower() in lemmas for g in child.children):
+                g.dep_ == "compound" and g.pos_ in ("NOUN", "PROPN") and g.lemma_.lower() in lemmas
+                for g in child.children):
             return child
         # "held a round of talks", "voiced strong support": look one level down through of-phrases;
         # an amount names its thing with "in" ("sent $10 million in aid").
