@@ -1274,3 +1274,37 @@ NINETEENTH_SWEEP = [
 def test_session_eleven_circumstances_and_owners(analyze, text: str, category: str, cameo: str | None,
                                                  actor: str | None, recipient: str | None) -> None:
     _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
+
+
+TWENTIETH_SWEEP = [
+    # Inspectors arriving investigate; a convoy of trucks carrying relief that crosses in is aid.
+    ("A team of U.N. inspectors arrived in Baghdad on Monday.", "ACCUSE", "090", None, "IRQ"),
+    ("A convoy of 30 trucks carrying rice and blankets crossed into Myanmar on Friday.", "AID", "070", None, "MMR"),
+    # Offices padlocked are closed; a law passed is what it does; rights given are concessions.
+    ("Zimbabwean police padlocked the offices of the Daily News on Friday.", "COERCE", "172", "ZWE", None),
+    ("Kenya's parliament approved a law legalising opposition parties on Tuesday.", "CONCEDE", "081", "KEN", None),
+    ("Oman's council voted on Monday to give women the right to stand for office.", "CONCEDE", "0833", "OMN", None),
+    # Fighters ordered to observe a truce observe it; cooperation stopped under a threat is threatened.
+    ("The Kurdish rebel group ordered its fighters in Turkey to observe a ceasefire from Monday.", "RETREAT",
+     "0871", "TUR", None),
+    ("North Korea will stop its cooperation with the IAEA if the sanctions are renewed, its envoy said.",
+     "THREATEN", None, "PRK", None),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), TWENTIETH_SWEEP)
+def test_session_eleven_inspectors_laws_and_orders(analyze, text: str, category: str, cameo: str | None,
+                                                   actor: str | None, recipient: str | None) -> None:
+    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
+
+
+def test_talks_ended_without_agreeing_are_no_agreement(analyze) -> None:
+    text = "Ethiopian and Eritrean negotiators left Algiers on Friday without agreeing on the border."
+    assert not any(e.category == "AGREE" and not e.negated for e in analyze(text).events)
+
+
+def test_a_particle_must_be_a_particle_where_the_row_says_so(analyze) -> None:
+    # "gave in" is a concession; "gave ... in a message" is not.
+    text = ("The Armed Islamic Group gave foreign nationals one month to leave the country, in a message delivered "
+            "through Italian diplomats.")
+    assert not any(e.category == "CONCEDE" for e in analyze(text).events)

@@ -2500,6 +2500,8 @@ def _negated(tok: Token) -> bool:
         return True  # "Japan has yet to recognise ...": not (yet) done
     if tok.dep_ == "conj" and any(c.dep_ == "neg" for c in tok.head.children):
         return False
+    if tok.dep_ == "pcomp" and tok.head.lower_ == "without":
+        return True  # "ended talks without agreeing on the Golan": no agreement
     # "Neither Moscow nor Kyiv has agreed", "No country has recognised": a negated subject.
     for subj in (c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")):
         if any(g.lower_ in ("neither", "no") and g.dep_ in ("det", "preconj", "cc") for g in subj.children):

@@ -121,7 +121,8 @@ class Lexicon:
             for word in entry.particles:
                 found = next(
                     (c for c in token.children if c.dep_ in _PARTICLE_DEPS and c.lower_ == word
-                     and (word in _TIME_PREPS or not _temporal(c))), None
+                     and (word in _TIME_PREPS or not _temporal(c))
+                     and ("prt" not in entry.flags or c.dep_ == "prt")), None
                 )
                 if found is None and word == "for":
                     # "called on Monday for the Palestinians to replace him": the parser hangs "for"
@@ -312,10 +313,7 @@ def _is(token: Token, lemmas: frozenset[str]) -> bool:
 _COLLECTIVE = frozenset({"group", "hundred", "thousand", "dozen", "ten", "member", "number", "crowd", "majority", "team",
                          "some", "many", "most", "all", "score", "union", "association", "federation", "body",
                          "brigade", "contingent", "batch", "planeload", "shipload", "consignment", "shipment"})
-# Vehicles whose load says what they are ("a plane carrying medical supplies landed", "a ship
-# laden with rice docked"): the load is what arrives.
-_VEHICLES = frozenset({"plane", "aircraft", "airplane", "ship", "vessel", "freighter", "convoy", "truck", "lorry",
-                       "flight", "jet", "airliner", "boat", "ferry", "train", "tanker", "helicopter", "barge"})
+# A load says what arrives ("a plane carrying medical supplies landed", "a ship laden with rice docked").
 _CARRYING = frozenset({"carry", "bring", "transport", "ferry", "laden", "load", "loaded", "bear"})
 
 
@@ -329,9 +327,12 @@ def _subject_words(head: Token) -> list[Token]:
         inner += [c for c in head.children if c.dep_ in ("poss", "appos")]
         for g in inner:
             words += [g] + [c for c in g.children if c.dep_ in ("compound", "amod")]
-    # "a Red Cross plane carrying supplies": the parser may hang the load on the vehicle's owner.
-    if head.lemma_.lower() in _VEHICLES or any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children):
-        for acl in (c for c in head.children if c.dep_ in ("acl", "amod") and c.lemma_.lower() in _CARRYING):
+    # "a Red Cross plane carrying supplies": the parser may hang the load on the vehicle's owner;
+    # "a convoy of trucks carrying flour": or on what the convoy is made of.
+    carriers = [head] + [g for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                         if g.dep_ == "pobj"]
+    for carrier in carriers:
+        for acl in (c for c in carrier.children if c.dep_ in ("acl", "amod") and c.lemma_.lower() in _CARRYING):
             loads = [g for g in acl.children if g.dep_ == "dobj"]
             loads += [g for p in acl.children if p.dep_ == "prep" and p.lower_ == "with" for g in p.children
                       if g.dep_ == "pobj"]
@@ -541,7 +542,10 @@ def load_lexicon() -> Lexicon:
     data = resources.files("communique.events").joinpath("data")
     hand = _parse(data.joinpath("lexicon.tsv").read_text("utf-8"))
     derived = _parse(data.joinpath("lexicon_petrarch.tsv").read_text("utf-8"), derived=True)
-    return Lexicon(hand + derived)
+    # A hand-written row replaces the derived row of the same pattern (its flags and conditions
+    # are the reading to keep, not a first try before the fallback's looser one).
+    written = {e.pattern for e in hand}
+    return Lexicon(hand + [e for e in derived if e.pattern not in written])
 
 
 def _read_pairs(name: str) -> dict[str, str]:
