@@ -1308,3 +1308,33 @@ def test_a_particle_must_be_a_particle_where_the_row_says_so(analyze) -> None:
     text = ("The Armed Islamic Group gave foreign nationals one month to leave the country, in a message delivered "
             "through Italian diplomats.")
     assert not any(e.category == "CONCEDE" for e in analyze(text).events)
+
+
+TWENTY_FIRST_SWEEP = [
+    # A team arriving to investigate is an inquiry, not aid.
+    ("A team of WHO experts arrived in Wuhan on Thursday to investigate the origins of the virus.", "ACCUSE",
+     "090", None, "CHN"),
+    # A paper allowed to resume publication is a restriction eased; inspectors allowed back are access.
+    ("Zambia's government allowed the independent daily The Post to resume publication on Monday.", "CONCEDE",
+     "081", "ZMB", None),
+    # (a guard: inspectors allowed back were access before this rule and stay so)
+    ("Syria allowed U.N. chemical weapons inspectors to resume work on Sunday.", "RETREAT", "086", "SYR", None),
+    # A crowd of a people fighting police riots.
+    ("Thousands of Bosnian Serbs clashed with riot police outside the parliament in Banja Luka.", "PROTEST", "145",
+     "BIH", None),
+    # Leaving a body cuts relations; troops pulled out stay a withdrawal.
+    ("Israel formally withdrew from UNESCO on Monday.", "SANCTION", None, "ISR", None),
+    # Sales halted, solidarity declared, records turned over, photographs given, borders sealed.
+    ("Australia halted the sale of uranium to France in 1995.", "SANCTION", "163", "AUS", "FRA"),
+    ("The Arab League declared its solidarity with Lebanon on Sunday.", "SUPPORT", "051", None, "LBN"),
+    ("Swiss prosecutors turned over bank records to their Brazilian counterparts.", "COOPERATE", "064", "CHE",
+     "BRA"),
+    ("U.S. agencies gave Ukraine satellite photographs of Russian positions.", "COOPERATE", "064", "USA", "UKR"),
+    ("Hungary sealed its border with Serbia on Tuesday.", "COERCE", "191", "HUN", None),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), TWENTY_FIRST_SWEEP)
+def test_session_eleven_inquiries_freedoms_and_crowds(analyze, text: str, category: str, cameo: str | None,
+                                                      actor: str | None, recipient: str | None) -> None:
+    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)

@@ -576,6 +576,26 @@ class EventCoder:
             # coded as "expel" codes whom it expels (peacekeepers 1661, aid agencies 1663, migrants 174).
             code = self.ontology.code(self._expulsion(tok).cameo or "166")
             category, mode = code.category or category, code.mode
+        if category == "AID" and code.code in ("070", "073") and _purpose_is(tok, _INQUIRING):
+            # "A team of U.N. experts arrived in Tehran to investigate reports": an inquiry (CAMEO 090).
+            code = self.ontology.code("090")
+            category, mode = code.category or category, code.mode
+        if (code.code == "086" and tok.lemma_.lower() in ("allow", "permit", "let") and _purpose_is(tok, _FREEDOMS)
+                # (whoever is let in: the object, or the subject of the clause the parser made of it)
+                and not any(c.lemma_.lower() in _ACCESS_SEEKERS for c in tok.subtree
+                            if c.dep_ == "dobj" or (c.dep_ == "nsubj" and c.head.i != tok.i))):
+            # "allowed La Prensa to resume publication": a restriction eased (CAMEO 081), not access granted.
+            code = self.ontology.code("081")
+            category, mode = code.category or category, code.mode
+        if category == "ASSAULT" and tok.lemma_.lower() in _SCUFFLING and _crowd(clause, state):
+            # "Thousands of East Germans clashed with riot police": a crowd fighting police riots (145).
+            code = self.ontology.code("145")
+            category, mode = code.category or category, code.mode
+        if (code.code.startswith("087") and tok.lemma_.lower() in ("withdraw", "pull") and not any(
+                a.actor.sector in _FORCES for a in actors) and _leaves_body(tok, state)):
+            # "The United States withdrew from UNESCO": leaving a body cuts relations (CAMEO 160).
+            code = self.ontology.code("160")
+            category, mode = code.category or category, code.mode
         if category == "REQUEST" and tok.lemma_.lower() in _ORDERING and _ordered_to_close(tok):
             # "ordered Al Jazeera to shut down its operations": an order to close is a closure (CAMEO 172).
             # An embassy ordered shut is a cut in relations (CAMEO 161).
@@ -1639,6 +1659,28 @@ def _ordered_to_close(order: Token) -> bool:
 
 
 _HALTING = frozenset({"stop", "cease", "suspend", "halt"})
+# Purposes that make an arrival an inquiry, and freedoms whose allowing eases a restriction.
+_INQUIRING = frozenset({"investigate", "probe", "inspect", "examine", "verify"})
+_FREEDOMS = frozenset({"resume", "reopen", "operate", "publish", "function", "form", "register", "organise",
+                       "organize", "contest", "campaign", "broadcast"})
+# Those let in to work: inspectors allowed to resume work are access granted (086), not a freedom.
+_ACCESS_SEEKERS = frozenset({"inspector", "observer", "monitor", "investigator", "worker", "team", "convoy",
+                             "peacekeeper", "agency", "journalist", "reporter", "mission"})
+# A crowd fighting ("clashed with riot police") riots.
+_SCUFFLING = frozenset({"clash", "scuffle", "skirmish", "battle", "brawl"})
+
+
+def _purpose_is(verb: Token, lemmas: frozenset[str]) -> bool:
+    """Whether ``verb`` has a to-infinitive complement or purpose clause among ``lemmas``."""
+    return any(c.dep_ in ("advcl", "xcomp", "ccomp") and _to_infinitive(c) and c.lemma_.lower() in lemmas
+               for c in verb.children)
+
+
+def _leaves_body(verb: Token, state: _DocState) -> bool:
+    """Whether ``verb`` withdraws from an organisation ("withdrew from UNESCO", "pulled out of the WHO")."""
+    return any(g.dep_ == "pobj" and (m := state.by_token.get(g.i)) is not None and m.kind == "organisation"
+               for c in verb.children if c.dep_ in ("prep", "prt") and c.lower_ in ("from", "of", "out")
+               for g in [*c.children, *(x for p in c.children if p.dep_ == "prep" for x in p.children)])
 # Clause openers that say how casualties came about ("were killed when a bomber blew himself up").
 _WHEN = frozenset({"when", "as"})
 
@@ -1868,7 +1910,9 @@ def _ethnic(head: Token) -> bool:
 def _people(head: Token, m: ActorMention) -> bool:
     """Whether ``head`` is a people named by its demonym ("Albanians", "Uzbeks"), the whole mention."""
     plural = head.tag_ in ("NNS", "NNPS") or (head.tag_ == "NNP" and head.lower_.endswith("s"))
-    return m.kind in ("demonym", "group") and m.start == head.idx and head.text[:1].isupper() and plural
+    # "East Germans", "Bosnian Serbs": a capitalised name ending in the head is a people too.
+    whole = m.start == head.idx or (m.end == head.idx + len(head.text) and all(w[:1].isupper() for w in m.text.split()))
+    return m.kind in ("demonym", "group") and whole and head.text[:1].isupper() and plural
 
 
 def _misread_verb(noun: Token) -> Token | None:
