@@ -1338,3 +1338,33 @@ TWENTY_FIRST_SWEEP = [
 def test_session_eleven_inquiries_freedoms_and_crowds(analyze, text: str, category: str, cameo: str | None,
                                                       actor: str | None, recipient: str | None) -> None:
     _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
+
+
+TWENTY_SECOND_SWEEP = [
+    # Talks ended are talks held; ended or broken down without agreement, a failure to agree.
+    ("Sudan and South Sudan ended three days of talks in Addis Ababa on Friday.", "CONSULT", "040", "SDN", "SSD"),
+    ("Greek and Turkish foreign ministers ended talks in Ankara without narrowing their differences.", "REJECT",
+     "120", "GRC", None),
+    ("Talks between Belgrade and Pristina broke down in Brussels on Monday without agreement.", "REJECT", "120",
+     "SRB", None),
+    # Hands shaken, relationships upgraded; status revoked, controls tightened; bills withdrawn, plans dropped.
+    ("Biden and Xi shook hands at the start of their meeting in Bali on Monday.", "CONSULT", "040", "USA", "CHN"),
+    ("India and Australia upgraded their relationship to a comprehensive strategic partnership.", "SUPPORT", "050",
+     "IND", "AUS"),
+    ("The United States revoked Hong Kong's special trade status on Tuesday.", "SANCTION", "163", "USA", "HKG"),
+    ("China tightened controls on exports of gallium to Japan.", "SANCTION", "163", "CHN", "JPN"),
+    ("Kenya's president announced the withdrawal of the finance bill on Wednesday after deadly protests.",
+     "CONCEDE", "081", "KEN", None),
+    ("Georgia's government dropped plans to tighten media laws after weeks of protests.", "CONCEDE", "080", "GEO",
+     None),
+    # A people's name with a country's demonym in it; services ordered cut.
+    ("Turkish Cypriots voted on Saturday to accept the U.N. plan.", "AGREE", None, "CYP", None),
+    ("Iran's government ordered mobile operators to cut internet services in Tehran on Wednesday.", "COERCE",
+     "172", "IRN", None),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), TWENTY_SECOND_SWEEP)
+def test_session_eleven_talks_status_and_services(analyze, text: str, category: str, cameo: str | None,
+                                                  actor: str | None, recipient: str | None) -> None:
+    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)

@@ -596,6 +596,11 @@ class EventCoder:
             # "The United States withdrew from UNESCO": leaving a body cuts relations (CAMEO 160).
             code = self.ontology.code("160")
             category, mode = code.category or category, code.mode
+        if code.code in ("040", "164") and _without_result(tok):
+            # "ended talks without agreement", "talks broke down without a deal": a failure to agree
+            # (the dev records code it as a rejection, CAMEO 120), not a meeting or a walk-out.
+            code = self.ontology.code("120")
+            category, mode = code.category or category, code.mode
         if category == "REQUEST" and tok.lemma_.lower() in _ORDERING and _ordered_to_close(tok):
             # "ordered Al Jazeera to shut down its operations": an order to close is a closure (CAMEO 172).
             # An embassy ordered shut is a cut in relations (CAMEO 161).
@@ -781,6 +786,11 @@ class EventCoder:
                     # "A car bomb planted by Islamic Jihad exploded", "a rocket fired by Hezbollah
                     # hit Haifa": whoever planted or fired the weapon acts.
                     actors = [_Actor(a.actor, False) for a in _agents_of(subj, state)] or actors
+                if not any(a.actor.country for a in actors) and entry.subjects:
+                    # "Talks between Khartoum and Juba broke down": the sides of the subject event act.
+                    sides = [a for c in subj.children if c.dep_ == "prep" and c.lower_ == "between"
+                             for g in c.children if g.dep_ == "pobj" for a in state.resolve(g) if a.actor.country]
+                    actors = sides or actors
             elif passive_subj is not None and passive_subj.i != getattr(trig.match.obj, "i", -1):
                 moved = state.resolve(passive_subj)
                 if (entry.cameo or "").startswith(_FORCE_MOVES) and moved and all(
@@ -1655,7 +1665,19 @@ def _ordered_to_close(order: Token) -> bool:
     return any(c.dep_ in ("xcomp", "ccomp", "advcl") and _to_infinitive(c) and (
         c.lemma_.lower() in _CLOSING or (c.lemma_.lower() in _HALTING and any(
             g.dep_ in ("xcomp", "dobj") and g.lemma_.lower() in _OUTPUT for g in c.children)))
-        for c in order.children)
+        for c in order.children) or _ordered_to_cut(order)
+
+
+# Services a government orders cut ("ordered internet providers to cut broadband services").
+_CUTTING = frozenset({"cut", "block", "suspend", "shut", "restrict", "disconnect"})
+_SERVICES = frozenset({"service", "internet", "access", "broadband", "network", "line", "connection", "website",
+                       "site", "platform", "communication", "signal"})
+
+
+def _ordered_to_cut(order: Token) -> bool:
+    return any(c.dep_ in ("xcomp", "ccomp", "advcl") and _to_infinitive(c) and c.lemma_.lower() in _CUTTING
+               and any(g.dep_ == "dobj" and g.lemma_.lower() in _SERVICES for g in c.children)
+               for c in order.children)
 
 
 _HALTING = frozenset({"stop", "cease", "suspend", "halt"})
@@ -1668,6 +1690,17 @@ _ACCESS_SEEKERS = frozenset({"inspector", "observer", "monitor", "investigator",
                              "peacekeeper", "agency", "journalist", "reporter", "mission"})
 # A crowd fighting ("clashed with riot police") riots.
 _SCUFFLING = frozenset({"clash", "scuffle", "skirmish", "battle", "brawl"})
+
+
+# What talks end without when they fail ("without agreement", "without narrowing their differences").
+_RESULTS = frozenset({"agreement", "agree", "deal", "accord", "progress", "breakthrough", "result", "narrow",
+                      "settlement", "compromise", "reach", "resolve", "bridge"})
+
+
+def _without_result(verb: Token) -> bool:
+    """Whether ``verb`` (talks ending or breaking down) is done "without" an agreement or progress."""
+    return any(c.dep_ == "prep" and c.lower_ == "without" and any(
+        g.dep_ in ("pobj", "pcomp") and g.lemma_.lower() in _RESULTS for g in c.children) for c in verb.children)
 
 
 def _purpose_is(verb: Token, lemmas: frozenset[str]) -> bool:
