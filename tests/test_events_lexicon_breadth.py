@@ -1368,3 +1368,25 @@ TWENTY_SECOND_SWEEP = [
 def test_session_eleven_talks_status_and_services(analyze, text: str, category: str, cameo: str | None,
                                                   actor: str | None, recipient: str | None) -> None:
     _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
+
+
+TWENTY_THIRD_SWEEP = [
+    # A statement or report "released" frees no one: the loan it announces is the event.
+    ("Japan will extend 100 billion yen in loans to the Philippines, the finance ministry said in a statement "
+     "released in Tokyo on Friday.", "AGREE", None, "JPN", "PHL"),
+    # Consequences others will face, said by a government, are its threat.
+    ("Syria will face serious consequences if it uses chemical weapons, the White House said on Monday.",
+     "THREATEN", "130", "USA", "SYR"),
+    # Martial law taking effect; a major handed to a tribunal; experts let in; a cessation announced.
+    ("Martial law took effect across Thailand on Tuesday.", "COERCE", "1724", "THA", None),
+    ("Congo handed over a former army colonel accused of war crimes to the International Criminal Court.",
+     "COOPERATE", "063", "COD", None),
+    ("Myanmar began letting U.N. experts into Rakhine state on Monday.", "RETREAT", "0862", "MMR", None),
+    ("The PKK announced a complete cessation of military operations on Friday.", "RETREAT", "0871", "TUR", None),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), TWENTY_THIRD_SWEEP)
+def test_session_eleven_statements_and_consequences(analyze, text: str, category: str, cameo: str | None,
+                                                    actor: str | None, recipient: str | None) -> None:
+    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)

@@ -145,6 +145,8 @@ class EventCoder:
             if tok.pos_ in ("VERB", "AUX", "ADJ"):
                 if state.inside_name(tok):
                     continue  # "Force" of "the Kenya Air Force" tagged as a verb
+                if tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.lemma_.lower() in _DOCUMENTS:
+                    continue  # "a statement released in Tokyo", "the report issued today": no release
                 m = self.lexicon.match_verb(tok)
                 if m is None:
                     continue
@@ -844,6 +846,12 @@ class EventCoder:
                 # "The ban drew condemnation from Moscow": the reaction comes from the one named
                 # after "from"; whoever the subject belongs to is its target.
                 actors, recipients = recipients, actors
+                if not actors and recipients:
+                    # "Iraq will face military action, the White House said": no one named after
+                    # "from", so whoever says it is the one who threatens or condemns.
+                    reporter = _reporter(trig.governor or tok)
+                    if reporter is not None:
+                        actors = [_Actor(a.actor, False) for a in state.resolve(reporter) if a.actor.country]
         had_recipient_slot = bool(recipients)
         place, place_actor = self._place(trig, state)
         # A place that is nobody's home ground ("seized a tanker in the Gulf of Oman"): an unnamed
@@ -1681,6 +1689,10 @@ def _ordered_to_cut(order: Token) -> bool:
 
 
 _HALTING = frozenset({"stop", "cease", "suspend", "halt"})
+# Texts that are "released" or "issued" without anyone being freed or given anything.
+_DOCUMENTS = frozenset({"statement", "report", "communique", "communiqué", "document", "video", "footage", "photo",
+                        "photograph", "figure", "data", "list", "result", "transcript", "letter", "study", "survey",
+                        "book", "film", "recording", "tape", "message", "declaration", "memo", "memoir", "poll"})
 # Purposes that make an arrival an inquiry, and freedoms whose allowing eases a restriction.
 _INQUIRING = frozenset({"investigate", "probe", "inspect", "examine", "verify"})
 _FREEDOMS = frozenset({"resume", "reopen", "operate", "publish", "function", "form", "register", "organise",

@@ -375,7 +375,8 @@ def _forms(token: Token) -> tuple[str, ...]:
 
 
 # Amounts whose thing follows "in" ("$10 million in aid", "5,000 tons in food supplies").
-AMOUNT_NOUNS = frozenset({"million", "billion", "trillion", "dollar", "euro", "pound", "yuan", "ton", "tonne"})
+AMOUNT_NOUNS = frozenset({"million", "billion", "trillion", "dollar", "euro", "pound", "yuan", "ton", "tonne", "yen",
+                          "rupee", "franc", "mark", "rouble", "ruble", "riyal", "dinar", "shilling"})
 # Nouns that name a pact by its subject ("the ceasefire agreement", "the truce deal"): the
 # compound is what a verb on the pact acts on ("violated the ceasefire agreement").
 PACT_NOUNS = frozenset({"agreement", "deal", "accord", "pact", "treaty", "arrangement", "terms"})
