@@ -772,7 +772,7 @@ class EventCoder:
                 is_passive = passive_subj is not None or any(c.dep_ == "auxpass" for c in tok.children)
             agent = next((c for c in tok.children if c.dep_ == "agent"), None)
             object_by = None
-            if agent is not None and not is_passive and subj is not None:
+            if agent is not None and not is_passive and tok.tag_ != "VBN" and subj is not None:
                 # "rejected a proposal by Secretary of State Baker": the parser hangs the object's
                 # by-phrase on an active verb; it names whose the object is, not who acts.
                 object_by, agent = agent, None
