@@ -1390,3 +1390,33 @@ TWENTY_THIRD_SWEEP = [
 def test_session_eleven_statements_and_consequences(analyze, text: str, category: str, cameo: str | None,
                                                     actor: str | None, recipient: str | None) -> None:
     _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
+
+
+TWENTY_FOURTH_SWEEP = [
+    # Counted people are a crowd: hundreds of young people clashing with police riot.
+    ("Hundreds of young people clashed with police in the Tunisian town of Kasserine on Sunday.", "PROTEST", "145",
+     "TUN", None),
+    # A government protesting something in a note protests officially (114), it does not demonstrate.
+    ("Mexico's Foreign Ministry sent a note to Washington on Monday protesting the detention of a Mexican consul.",
+     "ACCUSE", "114", "MEX", None),
+    # Blame: held responsible (the parser's adverbial clause), a wave of beatings, a mine, a coup.
+    ("Eritrea's information ministry held the government in Addis Ababa fully responsible for the crisis.",
+     "ACCUSE", "112", "ERI", "ETH"),
+    ("The Pentagon said on Friday that Iran was responsible for the mine that damaged the tanker.", "ACCUSE", "112",
+     "USA", "IRN"),
+    ("Kenya's opposition said on Tuesday that police were behind a wave of beatings of its supporters.", "ACCUSE",
+     "112", "KEN", "KEN"),
+    # Sentences commuted, names struck from a list, amendments signed, resignations signed.
+    ("Malawi's president commuted the death sentences of 79 prisoners on Monday.", "CONCEDE", "081", "MWI", None),
+    ("Washington removed Cuba from its list of state sponsors of terrorism on Friday.", "CONCEDE", "081", "USA",
+     "CUB"),
+    ("Malawi's president signed a constitutional amendment legalising opposition parties.", "CONCEDE", "081", "MWI",
+     None),
+    ("Peru's president signed his resignation on Wednesday.", "RETREAT", "0831", "PER", None),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), TWENTY_FOURTH_SWEEP)
+def test_session_eleven_crowds_blame_and_clemency(analyze, text: str, category: str, cameo: str | None,
+                                                  actor: str | None, recipient: str | None) -> None:
+    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)

@@ -603,6 +603,14 @@ class EventCoder:
             # (the dev records code it as a rejection, CAMEO 120), not a meeting or a walk-out.
             code = self.ontology.code("120")
             category, mode = code.category or category, code.mode
+        if (category == "PROTEST" and tok.lemma_.lower() == "protest" and actors
+                and any(c.dep_ == "dobj" for c in tok.children) and not _crowd(clause, state)
+                and all(a.actor.sector in _OFFICIAL_SECTORS or state.kind_at(a.actor.start) in ("country", "metonym")
+                        for a in actors)):
+            # "the Foreign Ministry sent a note protesting the abduction": a government protests
+            # officially (CAMEO 114), it does not demonstrate.
+            code = self.ontology.code("114")
+            category, mode = code.category or category, code.mode
         if category == "REQUEST" and tok.lemma_.lower() in _ORDERING and _ordered_to_close(tok):
             # "ordered Al Jazeera to shut down its operations": an order to close is a closure (CAMEO 172).
             # An embassy ordered shut is a cut in relations (CAMEO 161).
@@ -1689,6 +1697,8 @@ def _ordered_to_cut(order: Token) -> bool:
 
 
 _HALTING = frozenset({"stop", "cease", "suspend", "halt"})
+# Sectors that speak for a state.
+_OFFICIAL_SECTORS = frozenset({"GOV", "MIL", "LEG", "JUD", "SPY"})
 # Texts that are "released" or "issued" without anyone being freed or given anything.
 _DOCUMENTS = frozenset({"statement", "report", "communique", "communiqué", "document", "video", "footage", "photo",
                         "photograph", "figure", "data", "list", "result", "transcript", "letter", "study", "survey",
@@ -1936,7 +1946,8 @@ def _crowd(verb: Token, state: _DocState) -> bool:
         if prep.dep_ == "prep" and prep.lower_ == "of":
             for member in prep.children:
                 m = state.mention_of(member)
-                if member.lemma_.lower() in _CROWD_HEADS | _PARTISANS or (m is not None and _people(member, m)):
+                if member.lemma_.lower() in _CROWD_HEADS | _PARTISANS | _COUNTED_PEOPLE or (
+                        m is not None and _people(member, m)):
                     return True
     return False
 
@@ -2217,6 +2228,9 @@ _CROWD_HEADS = frozenset({"protester", "demonstrator", "rioter", "crowd", "mob",
 # Partisans are a crowd only when counted ("hundreds of nationalists stormed parliament"); "Greek
 # nationalists torched the offices" names perpetrators, like the settlers of an arson attack.
 _PARTISANS = frozenset({"hardliner", "nationalist", "loyalist"})
+# People who, counted in hundreds or thousands, are a crowd ("hundreds of young people clashed with police").
+_COUNTED_PEOPLE = frozenset({"people", "person", "man", "woman", "resident", "citizen", "worker", "farmer",
+                             "villager", "local", "inhabitant"})
 _CROWD_COUNTS = frozenset({"hundred", "thousand", "dozen", "score", "crowd", "group", "throng", "mob"})
 
 _OBLIGATION_ENTRY = LexEntry(pattern="<obligation>", head="", nominal=False, particles=(), objects=frozenset(),
@@ -2234,7 +2248,8 @@ _CHARACTERISING = frozenset({"call", "describe", "term", "label", "brand", "char
                              "dub", "deem", "consider", "regard", "view"})
 _DAMNING_NOUNS = frozenset({
     "massacre", "crime", "aggression", "violation", "breach", "provocation", "atrocity", "genocide", "outrage",
-    "terrorism", "invasion", "escalation", "affront", "insult", "disgrace", "slaughter", "barbarism", "piracy"})
+    "terrorism", "invasion", "escalation", "affront", "insult", "disgrace", "slaughter", "barbarism", "piracy",
+    "coup"})
 _DAMNING_ADJECTIVES = frozenset({
     "unacceptable", "illegal", "unlawful", "illegitimate", "barbaric", "criminal", "unprovoked", "irresponsible",
     "provocative", "outrageous", "unjustified", "unjustifiable", "inhumane", "reckless", "heinous", "cowardly",
@@ -2350,7 +2365,7 @@ _LIKELY = frozenset({"likely", "clear", "certain", "probable", "evident", "obvio
 # Harms one is blamed for that are no event of the lexicon themselves ("responsible for the deaths").
 _HARMS = frozenset({"death", "killing", "murder", "assassination", "blast", "explosion", "crash", "violence",
                     "poisoning", "violation", "atrocity", "massacre", "downing", "sinking", "carnage", "bloodshed",
-                    "slaughter", "genocide",
+                    "slaughter", "genocide", "beating", "abduction", "hacking", "crisis", "mine", "bomb", "bombing",
                     "abuse", "crime", "disappearance", "leak", "fire", "unrest", "collapse", "sabotage", "outbreak"})
 
 

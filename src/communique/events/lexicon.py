@@ -133,10 +133,15 @@ class Lexicon:
                     # "stayed away from the elections": the parser hangs the second particle on the first.
                     found = next((g for p in particles for g in p.children
                                   if g.dep_ in _PARTICLE_DEPS and g.lower_ == word), None)
+                if found is None and word == "from":
+                    # "removed three groups from the list": the parser hangs "from" on the object.
+                    found = next((g for c in token.children if c.dep_ == "dobj" for g in c.children
+                                  if g.dep_ == "prep" and g.lower_ == word), None)
                 if found is None and word in _VERDICT_WORDS:
                     # "holding the prince responsible": the parser hangs the adjective on the object.
                     found = next((g for c in token.children if c.dep_ == "dobj" for g in c.children
-                                  if g.dep_ == "amod" and g.lower_ == word), None)
+                                  if g.dep_ == "amod" and g.lower_ == word), None) or next(
+                        (c for c in token.children if c.dep_ in ("advcl", "oprd", "ccomp") and c.lower_ == word), None)
                 if found is None and token.i + 1 < len(token.doc):
                     # "handed over 32 prisoners": the parser read the particle as "over" = "more than".
                     nxt = token.doc[token.i + 1]
