@@ -1420,3 +1420,24 @@ TWENTY_FOURTH_SWEEP = [
 def test_session_eleven_crowds_blame_and_clemency(analyze, text: str, category: str, cameo: str | None,
                                                   actor: str | None, recipient: str | None) -> None:
     _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
+
+
+TWENTY_FIFTH_SWEEP = [
+    # A decision not to cooperate is a refusal; stations taken off the air are closed.
+    ("Myanmar's junta decided on Monday not to cooperate with the U.N. special envoy.", "REJECT", "120", "MMR",
+     None),
+    ("Russian authorities took the independent channel Dozhd off the air on Tuesday.", "COERCE", "172", "RUS",
+     None),
+    ("Uganda's government pulled two private radio stations off the air on Friday.", "COERCE", "172", "UGA", None),
+    # "X would pay a heavy price", vowed or said: the speaker threatens X.
+    ("Hezbollah vowed on Sunday that Israel would pay a heavy price for the killing of its commander.", "THREATEN",
+     "130", "LBN", "ISR"),
+    ("Tehran said on Friday that Washington would pay a heavy price for the strike.", "THREATEN", "130", "IRN",
+     "USA"),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), TWENTY_FIFTH_SWEEP)
+def test_session_eleven_decisions_and_prices(analyze, text: str, category: str, cameo: str | None,
+                                             actor: str | None, recipient: str | None) -> None:
+    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)

@@ -638,6 +638,10 @@ class EventCoder:
                 category, cameo, mode = new_code.category or category, new_code.code, new_code.mode
         elif trig.intent and negated and category == "AGREE":
             category, cameo, mode, negated = "REJECT", "120", None, False
+        elif (negated and category in _COOPERATIVE and trig.governor is not None
+              and trig.governor.lemma_.lower() in _DECIDING):
+            # "decided not to cooperate with the U.N. mission": a decision against cooperating is a refusal.
+            category, cameo, mode, negated = "REJECT", "120", None, False
         if (category == "REJECT" and not trig.intent and _force_kept_open(tok)):
             # "refused to rule out military strikes", "did not rule out force": an option of force
             # kept open is a threat of it (CAMEO 138), not a refusal.
@@ -647,6 +651,12 @@ class EventCoder:
             # "will withdraw its force unless the president holds elections": a conditional
             # announcement is a threat (CAMEO 13), whatever the action announced.
             category, cameo, mode = "THREATEN", "130", None
+        payer = _made_to_pay(tok) if vowed and not negated else None
+        if payer is not None:
+            # "Hamas vowed that Israel would pay a heavy price": a vow of revenge is a threat (CAMEO 130)
+            # against whoever is to pay.
+            category, cameo, mode = "THREATEN", "130", None
+            recipients = [a for a in state.resolve(payer) if a.actor.country] or recipients
         if (not negated and category in self.intent and category not in _COOPERATIVE
                 and any(a.lower_ in _HYPOTHETICAL_AUX for a in _aux_tokens(tok, trig.governor))
                 and not _in_conditional(clause) and self._said_by_actor(trig, state, actors)):
@@ -1697,6 +1707,7 @@ def _ordered_to_cut(order: Token) -> bool:
 
 
 _HALTING = frozenset({"stop", "cease", "suspend", "halt"})
+_DECIDING = frozenset({"decide", "opt", "vote", "resolve"})
 # Sectors that speak for a state.
 _OFFICIAL_SECTORS = frozenset({"GOV", "MIL", "LEG", "JUD", "SPY"})
 # Texts that are "released" or "issued" without anyone being freed or given anything.
@@ -1723,6 +1734,15 @@ def _without_result(verb: Token) -> bool:
     """Whether ``verb`` (talks ending or breaking down) is done "without" an agreement or progress."""
     return any(c.dep_ == "prep" and c.lower_ == "without" and any(
         g.dep_ in ("pobj", "pcomp") and g.lemma_.lower() in _RESULTS for g in c.children) for c in verb.children)
+
+
+def _made_to_pay(vow: Token) -> Token | None:
+    """The subject of "X would pay a (heavy) price" in the clause a vow reports, else None."""
+    for clause in (c for c in vow.children if c.dep_ == "ccomp"):
+        if clause.lemma_.lower() == "pay" and any(g.dep_ == "dobj" and g.lemma_.lower() == "price"
+                                                   for g in clause.children):
+            return next((g for g in clause.children if g.dep_ == "nsubj"), None)
+    return None
 
 
 def _purpose_is(verb: Token, lemmas: frozenset[str]) -> bool:
