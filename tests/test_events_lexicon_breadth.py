@@ -1441,3 +1441,21 @@ TWENTY_FIFTH_SWEEP = [
 def test_session_eleven_decisions_and_prices(analyze, text: str, category: str, cameo: str | None,
                                              actor: str | None, recipient: str | None) -> None:
     _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
+
+
+TWENTY_SIXTH_SWEEP = [
+    ("Pyongyang said on Monday that it would not halt uranium enrichment under any circumstances.", "REJECT", "120",
+     "PRK", None),
+    ("Tunisia's president suspended the constitution on Sunday night.", "COERCE", "1724", "TUN", None),
+    ("Russia revoked the press credentials of two Dutch reporters in Moscow on Wednesday.", "COERCE", "172", "RUS",
+     None),
+    ("European Union foreign ministers gathered in Luxembourg on Monday for an emergency session.", "CONSULT", "040",
+     None, None),
+    ("Thousands of Houthi fighters fanned out across Sanaa on Sunday.", "MOBILIZE", "154", "YEM", None),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), TWENTY_SIXTH_SWEEP)
+def test_session_eleven_refusals_and_deployments(analyze, text: str, category: str, cameo: str | None,
+                                                 actor: str | None, recipient: str | None) -> None:
+    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
