@@ -1150,13 +1150,6 @@ FIFTEENTH_SWEEP = [
 ]
 
 
-# Rows from the session-11 held-out sweeps.
-@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), FIFTEENTH_SWEEP)
-def test_session_eleven_sweep_rows(analyze, text: str, category: str, cameo: str | None, actor: str | None,
-                                   recipient: str | None) -> None:
-    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
-
-
 SIXTEENTH_SWEEP = [
     # An order to leave is an expulsion even when the parser hangs "to leave" on the people ordered.
     ("Ghana ordered thousands of illegal aliens, most of them Nigerians, to leave the country within "
@@ -1178,12 +1171,6 @@ SIXTEENTH_SWEEP = [
 ]
 
 
-@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), SIXTEENTH_SWEEP)
-def test_session_eleven_orders_and_closures(analyze, text: str, category: str, cameo: str | None,
-                                            actor: str | None, recipient: str | None) -> None:
-    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
-
-
 SEVENTEENTH_SWEEP = [
     # Sanctions tightened or extended are sanctions, as the dev records code them, not coercion.
     ("Canada tightened economic sanctions against Iran on Friday.", "SANCTION", "163", "CAN", "IRN"),
@@ -1200,12 +1187,6 @@ SEVENTEENTH_SWEEP = [
     ("Four Syrian soldiers were wounded when Turkish drones struck their post near Kobani.", "ASSAULT", None, "TUR",
      "SYR"),
 ]
-
-
-@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), SEVENTEENTH_SWEEP)
-def test_session_eleven_sanctions_and_casualties(analyze, text: str, category: str, cameo: str | None,
-                                                 actor: str | None, recipient: str | None) -> None:
-    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
 
 
 EIGHTEENTH_SWEEP = [
@@ -1239,12 +1220,6 @@ EIGHTEENTH_KEPT = [
 ]
 
 
-@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), EIGHTEENTH_SWEEP + EIGHTEENTH_KEPT)
-def test_session_eleven_partners_and_aid(analyze, text: str, category: str, cameo: str | None, actor: str | None,
-                                         recipient: str | None) -> None:
-    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
-
-
 NINETEENTH_SWEEP = [
     # "Leaders meeting in X condemned Y": the parser makes the participle the root; the finite verb
     # is the news, the meeting its circumstance.
@@ -1270,12 +1245,6 @@ NINETEENTH_SWEEP = [
 ]
 
 
-@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), NINETEENTH_SWEEP)
-def test_session_eleven_circumstances_and_owners(analyze, text: str, category: str, cameo: str | None,
-                                                 actor: str | None, recipient: str | None) -> None:
-    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
-
-
 TWENTIETH_SWEEP = [
     # Inspectors arriving investigate; a convoy of trucks carrying relief that crosses in is aid.
     ("A team of U.N. inspectors arrived in Baghdad on Monday.", "ACCUSE", "090", None, "IRQ"),
@@ -1290,12 +1259,6 @@ TWENTIETH_SWEEP = [
     ("North Korea will stop its cooperation with the IAEA if the sanctions are renewed, its envoy said.",
      "THREATEN", None, "PRK", None),
 ]
-
-
-@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), TWENTIETH_SWEEP)
-def test_session_eleven_inspectors_laws_and_orders(analyze, text: str, category: str, cameo: str | None,
-                                                   actor: str | None, recipient: str | None) -> None:
-    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
 
 
 def test_talks_ended_without_agreeing_are_no_agreement(analyze) -> None:
@@ -1334,12 +1297,6 @@ TWENTY_FIRST_SWEEP = [
 ]
 
 
-@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), TWENTY_FIRST_SWEEP)
-def test_session_eleven_inquiries_freedoms_and_crowds(analyze, text: str, category: str, cameo: str | None,
-                                                      actor: str | None, recipient: str | None) -> None:
-    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
-
-
 TWENTY_SECOND_SWEEP = [
     # Talks ended are talks held; ended or broken down without agreement, a failure to agree.
     ("Sudan and South Sudan ended three days of talks in Addis Ababa on Friday.", "CONSULT", "040", "SDN", "SSD"),
@@ -1364,12 +1321,6 @@ TWENTY_SECOND_SWEEP = [
 ]
 
 
-@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), TWENTY_SECOND_SWEEP)
-def test_session_eleven_talks_status_and_services(analyze, text: str, category: str, cameo: str | None,
-                                                  actor: str | None, recipient: str | None) -> None:
-    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
-
-
 TWENTY_THIRD_SWEEP = [
     # A statement or report "released" frees no one: the loan it announces is the event.
     ("Japan will extend 100 billion yen in loans to the Philippines, the finance ministry said in a statement "
@@ -1384,12 +1335,6 @@ TWENTY_THIRD_SWEEP = [
     ("Myanmar began letting U.N. experts into Rakhine state on Monday.", "RETREAT", "0862", "MMR", None),
     ("The PKK announced a complete cessation of military operations on Friday.", "RETREAT", "0871", "TUR", None),
 ]
-
-
-@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), TWENTY_THIRD_SWEEP)
-def test_session_eleven_statements_and_consequences(analyze, text: str, category: str, cameo: str | None,
-                                                    actor: str | None, recipient: str | None) -> None:
-    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
 
 
 TWENTY_FOURTH_SWEEP = [
@@ -1416,12 +1361,6 @@ TWENTY_FOURTH_SWEEP = [
 ]
 
 
-@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), TWENTY_FOURTH_SWEEP)
-def test_session_eleven_crowds_blame_and_clemency(analyze, text: str, category: str, cameo: str | None,
-                                                  actor: str | None, recipient: str | None) -> None:
-    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
-
-
 TWENTY_FIFTH_SWEEP = [
     # A decision not to cooperate is a refusal; stations taken off the air are closed.
     ("Myanmar's junta decided on Monday not to cooperate with the U.N. special envoy.", "REJECT", "120", "MMR",
@@ -1437,12 +1376,6 @@ TWENTY_FIFTH_SWEEP = [
 ]
 
 
-@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), TWENTY_FIFTH_SWEEP)
-def test_session_eleven_decisions_and_prices(analyze, text: str, category: str, cameo: str | None,
-                                             actor: str | None, recipient: str | None) -> None:
-    _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
-
-
 TWENTY_SIXTH_SWEEP = [
     ("Pyongyang said on Monday that it would not halt uranium enrichment under any circumstances.", "REJECT", "120",
      "PRK", None),
@@ -1455,7 +1388,14 @@ TWENTY_SIXTH_SWEEP = [
 ]
 
 
-@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), TWENTY_SIXTH_SWEEP)
-def test_session_eleven_refusals_and_deployments(analyze, text: str, category: str, cameo: str | None,
-                                                 actor: str | None, recipient: str | None) -> None:
+# Rows from the session-11 held-out sweeps, one parametrised test over all their lists.
+_SESSION_ELEVEN = (FIFTEENTH_SWEEP + SIXTEENTH_SWEEP + SEVENTEENTH_SWEEP + EIGHTEENTH_SWEEP
+                   + EIGHTEENTH_KEPT + NINETEENTH_SWEEP + TWENTIETH_SWEEP + TWENTY_FIRST_SWEEP
+                   + TWENTY_SECOND_SWEEP + TWENTY_THIRD_SWEEP + TWENTY_FOURTH_SWEEP + TWENTY_FIFTH_SWEEP
+                   + TWENTY_SIXTH_SWEEP)
+
+
+@pytest.mark.parametrize(("text", "category", "cameo", "actor", "recipient"), _SESSION_ELEVEN)
+def test_session_eleven_sweep_rows(analyze, text: str, category: str, cameo: str | None, actor: str | None,
+                                   recipient: str | None) -> None:
     _assert_reading(primary(analyze, text), text, category, actor, recipient, cameo)
