@@ -848,9 +848,9 @@ class EventCoder:
             if not actors and agent is None and is_passive and (entry.cameo or "")[:2] in _FORCE_ROOTS:
                 # "A Hamas commander was killed when Israeli gunships fired missiles at his car": the
                 # casualties come first, whoever struck them in the "when" clause.
-                for clause in (c for c in tok.children if c.dep_ == "advcl" and any(
+                for when in (c for c in tok.children if c.dep_ == "advcl" and any(
                         m.dep_ in ("mark", "advmod") and m.lower_ in _WHEN for m in c.children)):
-                    doer = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+                    doer = next((c for c in when.children if c.dep_ == "nsubj"), None)
                     if doer is not None:
                         actors = [_Actor(a.actor, False) for a in state.resolve(doer) if a.actor.country]
                         if actors:
@@ -1069,7 +1069,7 @@ class EventCoder:
             # "impounded a North Korean freighter", "seized a British tanker": the thing's flag or
             # owner is the side acted on, before any place it was taken at.
             own = {a.actor.country for a in actors}
-            owner = state._modified(obj)
+            owner = state.modified(obj)
             if owner is not None and owner.actor.country and owner.actor.country not in own:
                 return [owner]
         for head in heads:
@@ -1479,7 +1479,7 @@ class _DocState:
                     if found is not None and found.actor.country:
                         return _Actor(EventActor(text=m.text, name=m.name, country=found.actor.country,
                                                  sector=m.sector, start=m.start, end=m.end), False)
-            better = self._modified(head)
+            better = self.modified(head)
             if better is not None and m.kind in ("person", "organisation"):
                 better = _Actor(EventActor(text=m.text, name=m.name, country=better.actor.country,
                                            sector=m.sector, start=m.start, end=m.end), False)
@@ -1499,7 +1499,7 @@ class _DocState:
                 found = self._resolve_head(c)
                 if found is not None:
                     return found
-        found = self._modified(head)
+        found = self.modified(head)
         if found is not None:
             return found
         if head.pos_ in ("NOUN", "PROPN"):
@@ -1516,7 +1516,7 @@ class _DocState:
         return next((t.country for t in self.mentions if sent.start_char <= t.start < sent.end_char
                      and t.kind == "place" and t.country and t.country != namesake), None)
 
-    def _modified(self, head: Token) -> _Actor | None:
+    def modified(self, head: Token) -> _Actor | None:
         """An actor named by the modifiers of a common noun ("Israeli strikes", "rebels in Ivory Coast")."""
         # Demonyms and names on the noun before possessives ("his Jordanian counterpart").
         for deps in (("amod", "compound", "nmod", "nummod"), ("poss",)):
